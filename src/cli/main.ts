@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import { basename, extname } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfigFile } from '../config/load-config-file.js';
+import { secretRegistry } from '../config/secret-registry.js';
+import { TributaryError } from '../errors/tributary-error.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { createDestination, DESTINATION_NAMES } from './create-destination.js';
+import { ProgressRenderer } from './progress-renderer.js';
+import { formatSummary } from './summary.js';
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, runFailed: 1, usage: 2 } as const;
+
+const CONFIG_CODES = new Set(['CONFIG_INVALID', 'SECRET_MISSING']);
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+interface RunFlags {
+  pipelineName?: string;
+  datasetName?: string;
+  destination: string;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+async function runCommand(configFile: string, flags: RunFlags): Promise<number> {
+  const pipelineName = flags.pipelineName ?? basename(configFile, extname(configFile));
+  const destination = createDestination(flags.destination, pipelineName, process.env);
+  const source = await loadConfigFile(configFile);
+  const renderer = new ProgressRenderer(
+    { write: (text) => process.stderr.write(secretRegistry.redact(text)), isTTY: process.stderr.isTTY === true },
+    { verbose: flags.verbose ?? false },
+  );
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort(new TributaryError('INTERRUPTED', 'interrupted by SIGINT; nothing of this run was committed')));
+  const report = await runPipeline(source, {
+    pipelineName,
+    destination,
+    signal: controller.signal,
+    ...(flags.datasetName ? { datasetName: flags.datasetName } : {}),
+    runtime: { emit: flags.quiet ? () => {} : (event) => renderer.handle(event) },
+  });
+  process.stdout.write(secretRegistry.redact(formatSummary(report)));
+  return EXIT.ok;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('tributary')
+    .description('Sync REST APIs into databases from a dlt-compatible config')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  program
+    .command('run')
+    .description('run a rest_api_source config (YAML, JSON or TypeScript) into a destination')
+    .argument('<config>', 'config file: .yaml, .yml, .json, .ts or .js')
+    .option('--pipeline-name <name>', 'pipeline name (default: the config file base name)')
+    .option('--dataset-name <name>', 'dataset (schema) name (default: <pipeline_name>_dataset)')
+    .addOption(new Option('--destination <name>', 'where to load').choices(DESTINATION_NAMES).default('duckdb'))
+    .option('-q, --quiet', 'no progress output, only the summary')
+    .option('-v, --verbose', 'log every request')
+    .action(async (config: string, flags: RunFlags) => {
+      process.exitCode = await runCommand(config, flags);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const isConfig = error instanceof TributaryError && CONFIG_CODES.has(error.code);
+    process.stderr.write(`${secretRegistry.redact(`error: ${describe(error)}`)}\n`);
+    return isConfig ? EXIT.usage : EXIT.runFailed;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

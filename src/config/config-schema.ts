@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { DATA_TYPES, WRITE_DISPOSITIONS } from '../schema/schema-types.js';
+import { authConfigSchema } from './auth-schema.js';
+import { paginatorConfigSchema } from './paginator-schema.js';
+
+/** Tributary extension: the retry policy of a client (dlt keeps it in `[runtime]` settings). */
+export const retryConfigSchema = z.strictObject({
+  max_retries: z.number().int().min(0).max(100).optional(),
+  backoff_factor: z.number().min(0).optional(),
+  max_delay: z.number().min(0).optional(),
+  status_codes: z.array(z.number().int().min(100).max(599)).optional(),
+});
+
+const keyList = z.union([z.string(), z.array(z.string())]);
+
+export const columnHintsSchema = z.strictObject({
+  name: z.string().optional(),
+  data_type: z.enum(DATA_TYPES).optional(),
+  nullable: z.boolean().optional(),
+  precision: z.number().int().positive().optional(),
+  scale: z.number().int().nonnegative().optional(),
+  timezone: z.boolean().optional(),
+  description: z.string().optional(),
+  primary_key: z.boolean().optional(),
+  merge_key: z.boolean().optional(),
+  unique: z.boolean().optional(),
+  hard_delete: z.boolean().optional(),
+  dedup_sort: z.enum(['asc', 'desc']).optional(),
+  partition: z.boolean().optional(),
+  cluster: z.boolean().optional(),
+  sort: z.boolean().optional(),
+});
+export type ColumnHints = z.infer<typeof columnHintsSchema>;
+
+const writeDispositionSchema = z.union([
+  z.enum(WRITE_DISPOSITIONS),
+  z.strictObject({
+    disposition: z.enum(WRITE_DISPOSITIONS),
+    strategy: z.enum(['delete-insert', 'upsert', 'scd2', 'insert-only', 'truncate-and-insert']).optional(),
+  }),
+]);
+
+const resolveParam = z.strictObject({
+  type: z.literal('resolve'),
+  resource: z.string(),
+  field: z.string(),
+});
+const paramValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), resolveParam]);
+
+export const endpointConfigSchema = z.strictObject({
+  path: z.string().optional(),
+  method: z.enum(['GET', 'POST']).optional(),
+  params: z.record(z.string(), paramValue).optional(),
+  json: z.unknown().optional(),
+  data: z.unknown().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  paginator: paginatorConfigSchema.nullable().optional(),
+  data_selector: z.string().nullable().optional(),
+  response_actions: z.array(z.unknown()).optional(),
+  incremental: z.record(z.string(), z.unknown()).optional(),
+  auth: authConfigSchema.nullable().optional(),
+});
+export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
+
+const resourceBaseShape = {
+  endpoint: z.union([z.string(), endpointConfigSchema]).optional(),
+  table_name: z.string().optional(),
+  write_disposition: writeDispositionSchema.optional(),
+  primary_key: keyList.optional(),
+  merge_key: keyList.optional(),
+  columns: z
+    .union([z.record(z.string(), columnHintsSchema), z.array(columnHintsSchema.extend({ name: z.string() }))])
+    .optional(),
+  max_table_nesting: z.number().int().nonnegative().optional(),
+  selected: z.boolean().optional(),
+  include_from_parent: z.array(z.string()).optional(),
+  processing_steps: z.array(z.unknown()).optional(),
+  schema_contract: z.unknown().optional(),
+  table_format: z.string().optional(),
+  file_format: z.string().optional(),
+  parallelized: z.boolean().optional(),
+};
+
+export const resourceDefaultsSchema = z.strictObject(resourceBaseShape);
+export const resourceConfigSchema = z.strictObject({ name: z.string().min(1), ...resourceBaseShape });
+export type ResourceConfig = z.infer<typeof resourceConfigSchema>;
+export type ResourceDefaults = z.infer<typeof resourceDefaultsSchema>;
+
+export const clientConfigSchema = z.strictObject({
+  base_url: z.string().min(1),
+  headers: z.record(z.string(), z.string()).optional(),
+  auth: authConfigSchema.nullable().optional(),
+  paginator: paginatorConfigSchema.nullable().optional(),
+  retry: retryConfigSchema.optional(),
+  timeout: z.number().positive().optional(),
+});
+export type ClientConfig = z.infer<typeof clientConfigSchema>;
+
+/** The whole `rest_api_source` config, as dlt's `RESTAPIConfig`. */
+export const restApiConfigSchema = z.strictObject({
+  client: clientConfigSchema,
+  resource_defaults: resourceDefaultsSchema.optional(),
+  resources: z.array(z.union([z.string().min(1), resourceConfigSchema])).min(1),
+});
+export type RestApiConfig = z.infer<typeof restApiConfigSchema>;

@@ -1,0 +1,34 @@
+import type { LoadPackage } from '../load/load-package.js';
+import type { PipelineState } from '../load/pipeline-state.js';
+import type { StoredSchema } from '../schema/schema-types.js';
+
+/** What the loader may rely on; it reads capabilities, never a destination's name. */
+export interface DestinationCapabilities {
+  /** Longest identifier the destination keeps (names are shortened with dlt's tag beyond it). */
+  maxIdentifierLength: number;
+  supportsMerge: boolean;
+  /** Data, state and `_dlt_loads` row commit in one transaction. */
+  transactional: boolean;
+}
+
+export interface LoadResult {
+  /** Rows written per table in this load. */
+  rows: Record<string, number>;
+}
+
+/**
+ * A place that tables land in. `load` commits one package entirely or not at all: its data, the
+ * schema version, the state row and the `_dlt_loads` row.
+ */
+export interface Destination {
+  readonly type: string;
+  readonly capabilities: DestinationCapabilities;
+  /** Where the data goes, safe to print (no credentials). */
+  readonly location: string;
+  open(): Promise<void>;
+  storedSchema(dataset: string, schemaName: string): Promise<StoredSchema | undefined>;
+  storedState(dataset: string, pipelineName: string): Promise<PipelineState | undefined>;
+  isLoaded(dataset: string, loadId: string): Promise<boolean>;
+  load(pkg: LoadPackage, dataset: string): Promise<LoadResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { TributaryError } from '../../errors/tributary-error.js';
+import type { LoadPackage } from '../../load/load-package.js';
+import type { PipelineState } from '../../load/pipeline-state.js';
+import type { StoredSchema } from '../../schema/schema-types.js';
+import type { Destination, DestinationCapabilities, LoadResult } from '../destination.js';
+import { completeColumns } from '../sql/ddl.js';
+import { SEQUENCE_COLUMN } from '../sql/disposition-sql.js';
+import { planLoadStatements, type SqlDialect, syncTableStatements } from '../sql/load-plan.js';
+import { qualified, quoteIdentifier, quoteLiteral, stagingDataset } from '../sql/sql-identifiers.js';
+import { duckdbType } from './duckdb-types.js';
+
+const CAPABILITIES: DestinationCapabilities = {
+  maxIdentifierLength: 65536,
+  supportsMerge: true,
+  transactional: true,
+};
+
+const DIALECT: SqlDialect = {
+  mapType: duckdbType,
+  withUnique: false,
+  createTemp: (name, select) => `CREATE TEMP TABLE ${quoteIdentifier(name)} AS ${select}`,
+  widenToDouble: (dataset, table, column) =>
+    `ALTER TABLE ${qualified(dataset, table)} ALTER COLUMN ${quoteIdentifier(column)} TYPE DOUBLE`,
+};
+
+/**
+ * DuckDB, embedded: one database file (default `<pipeline_name>.duckdb` in the current folder),
+ * the dataset as a SQL schema. Package files are read with `read_json` into staging tables, then
+ * moved by the disposition's SQL, all in one transaction with the state and `_dlt_loads` rows.
+ */
+export class DuckDbDestination implements Destination {
+  readonly type = 'duckdb';
+  readonly capabilities = CAPABILITIES;
+  readonly location: string;
+  #instance: DuckDBInstance | undefined;
+  #connection: DuckDBConnection | undefined;
+
+  constructor(path: string) {
+    this.location = resolve(path);
+  }
+
+  async open(): Promise<void> {
+    try {
+      this.#instance = await DuckDBInstance.create(this.location);
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+      throw new TributaryError('DESTINATION', `cannot open DuckDB file ${this.location}: ${reason}`, {
+        retryable: /lock/i.test(reason ?? ''),
+        cause,
+      });
+    }
+    this.#connection = await this.#instance.connect();
+    await this.#connection.run("SET TimeZone = 'UTC'");
+  }
+
+  get #db(): DuckDBConnection {
+    if (this.#connection === undefined) throw new Error('DuckDB destination is not open');
+    return this.#connection;
+  }
+
+  async #tableExists(dataset: string, table: string): Promise<boolean> {
+    const reader = await this.#db.runAndReadAll(
+      'SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2',
+      [dataset, table],
+    );
+    return reader.getRows().length > 0;
+  }
+
+  async #existingColumns(dataset: string): Promise<Map<string, Map<string, string>>> {
+    const reader = await this.#db.runAndReadAll(
+      'SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = $1',
+      [dataset],
+    );
+    const tables = new Map<string, Map<string, string>>();
+    for (const [table, column, type] of reader.getRows() as Array<[string, string, string]>) {
+      if (!tables.has(table)) tables.set(table, new Map());
+      tables.get(table)?.set(column, type);
+    }
+    return tables;
+  }
+
+  async storedSchema(dataset: string, schemaName: string): Promise<StoredSchema | undefined> {
+    if (!(await this.#tableExists(dataset, '_dlt_version'))) return undefined;
+    const reader = await this.#db.runAndReadAll(
+      `SELECT "schema" FROM ${qualified(dataset, '_dlt_version')} WHERE schema_name = $1 ORDER BY inserted_at DESC, version DESC LIMIT 1`,
+      [schemaName],
+    );
+    const text = reader.getRows()[0]?.[0];
+    return typeof text === 'string' ? (JSON.parse(text) as StoredSchema) : undefined;
+  }
+
+  async storedState(dataset: string, pipelineName: string): Promise<PipelineState | undefined> {
+    if (!(await this.#tableExists(dataset, '_dlt_pipeline_state'))) return undefined;
+    const reader = await this.#db.runAndReadAll(
+      `SELECT s.state FROM ${qualified(dataset, '_dlt_pipeline_state')} AS s JOIN ${qualified(dataset, '_dlt_loads')} AS l ON l.load_id = s._dlt_load_id WHERE l.status = 0 AND s.pipeline_name = $1 ORDER BY s._dlt_load_id DESC LIMIT 1`,
+      [pipelineName],
+    );
+    const encoded = reader.getRows()[0]?.[0];
+    if (typeof encoded !== 'string') return undefined;
+    return JSON.parse(inflateSync(Buffer.from(encoded, 'base64')).toString('utf8')) as PipelineState;
+  }
+
+  async isLoaded(dataset: string, loadId: string): Promise<boolean> {
+    if (!(await this.#tableExists(dataset, '_dlt_loads'))) return false;
+    const reader = await this.#db.runAndReadAll(
+      `SELECT 1 FROM ${qualified(dataset, '_dlt_loads')} WHERE load_id = $1`,
+      [loadId],
+    );
+    return reader.getRows().length > 0;
+  }
+
+  async load(pkg: LoadPackage, dataset: string): Promise<LoadResult> {
+    const db = this.#db;
+    const staging = stagingDataset(dataset);
+    let current = '';
+    try {
+      await db.run('BEGIN TRANSACTION');
+      for (const sql of [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(dataset)}`, `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(staging)}`]) {
+        current = sql;
+        await db.run(sql);
+      }
+      const existing = await this.#existingColumns(dataset);
+      for (const sql of syncTableStatements(pkg.schema, dataset, existing, DIALECT)) {
+        current = sql;
+        await db.run(sql);
+      }
+      for (const entry of pkg.manifest.tables) {
+        const table = pkg.schema.tables[entry.name];
+        if (table === undefined) continue;
+        const columns = completeColumns(table)
+          .map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(duckdbType(c))}`)
+          .join(', ');
+        current = `CREATE OR REPLACE TABLE ${qualified(staging, entry.name)} AS SELECT *, row_number() OVER () AS ${quoteIdentifier(SEQUENCE_COLUMN)} FROM read_json(${quoteLiteral(join(pkg.dir, entry.file))}, format = 'newline_delimited', columns = {${columns}})`;
+        await db.run(current);
+      }
+      const tempId = randomBytes(8).toString('hex');
+      for (const { sql, params } of planLoadStatements(pkg, dataset, existing, DIALECT, tempId)) {
+        current = sql;
+        await db.run(sql, params as never);
+      }
+      await db.run('COMMIT');
+    } catch (cause) {
+      await db.run('ROLLBACK').catch(() => {});
+      const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+      throw new TributaryError('DESTINATION', `loading package ${pkg.manifest.loadId} into DuckDB failed: ${reason}`, {
+        context: { sql: current.slice(0, 500) },
+        cause,
+      });
+    }
+    return { rows: Object.fromEntries(pkg.manifest.tables.map((t) => [t.name, t.rows])) };
+  }
+
+  async close(): Promise<void> {
+    this.#connection?.closeSync();
+    this.#instance?.closeSync();
+    this.#connection = undefined;
+    this.#instance = undefined;
+  }
+}

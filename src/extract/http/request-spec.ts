@@ -1,0 +1,54 @@
+import type { HttpRequest } from './http-client.js';
+
+/** A request being built for a page: paginators change `params` (or `json`) between pages. */
+export interface RequestSpec {
+  method: 'GET' | 'POST';
+  /** Absolute URL; may carry its own query string. */
+  url: string;
+  params: Record<string, unknown>;
+  headers: Record<string, string>;
+  json?: unknown;
+}
+
+/** Changes a built request just before it is sent (auth). */
+export interface Authenticator {
+  apply(request: { url: URL; headers: Record<string, string> }): void;
+}
+
+/** dlt's `join_url`: base and path joined with exactly one slash; an absolute path is used as is. */
+export function joinUrl(base: string, path: string): string {
+  if (/^https?:\/\//i.test(path)) return path;
+  if (path === '') return base;
+  if (base === '') return path;
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/** Python `requests` encoding of a param value: None omitted, lists repeated, booleans `True`/`False`. */
+function appendParam(query: URLSearchParams, key: string, value: unknown): void {
+  if (value === null || value === undefined) return;
+  if (Array.isArray(value)) {
+    for (const item of value) appendParam(query, key, item);
+    return;
+  }
+  if (typeof value === 'boolean') query.append(key, value ? 'True' : 'False');
+  else query.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+}
+
+/** Serializes a JSON body; bigints are written as exact integers. */
+function stringifyBody(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+export function buildHttpRequest(spec: RequestSpec, auth?: Authenticator): HttpRequest {
+  const url = new URL(spec.url);
+  for (const [key, value] of Object.entries(spec.params)) appendParam(url.searchParams, key, value);
+  const headers: Record<string, string> = { 'user-agent': 'tributary', ...spec.headers };
+  const request: HttpRequest = { method: spec.method, url: '', headers };
+  if (spec.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    request.body = stringifyBody(spec.json);
+  }
+  auth?.apply({ url, headers });
+  request.url = url.toString();
+  return request;
+}

@@ -1,0 +1,24 @@
+import { JSONPath } from 'jsonpath-plus';
+
+/**
+ * dlt's JSONPath dialect (jsonpath-ng) takes bare dotted names relative to the root
+ * (`results.posts`) and bracket keys without a root (`['@odata.nextLink']`); jsonpath-plus wants
+ * an explicit `$`.
+ */
+function rooted(path: string): string {
+  // jsonpath-plus reads `@` in a quoted key as a type operator; its backtick form keeps the key literal.
+  const literal = path.replace(/\[(['"])(@[^'"]*)\1\]/g, (_m, _q, key: string) => `[\`${key}]`);
+  if (literal.startsWith('$')) return literal;
+  return literal.startsWith('[') ? `$${literal}` : `$.${literal}`;
+}
+
+/** Every value the path matches, in document order. */
+export function findAll(path: string, document: unknown): unknown[] {
+  if (document === null || typeof document !== 'object') return path === '$' ? [document] : [];
+  return JSONPath({ path: rooted(path), json: document, wrap: true, eval: false }) as unknown[];
+}
+
+/** The first match, or undefined when nothing matches. */
+export function findFirst(path: string, document: unknown): unknown {
+  return findAll(path, document)[0];
+}

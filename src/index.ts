@@ -1,0 +1,15 @@
+export type { ApiKeyAuthConfig, AuthConfig } from './config/auth-schema.js';
+export type { ClientConfig, ColumnHints, EndpointConfig, ResourceConfig, RestApiConfig } from './config/config-schema.js';
+export { restApiConfigSchema } from './config/config-schema.js';
+export { type LoadConfigOptions, loadConfigFile } from './config/load-config-file.js';
+export { type ResourcePlan, type RestApiSource, restApiSource } from './config/rest-api-source.js';
+export { redactUrl, secretRegistry } from './config/secret-registry.js';
+export { resolveSecret, type Secrets, secrets } from './config/secrets.js';
+export type { Destination, DestinationCapabilities, LoadResult } from './destinations/destination.js';
+export { DuckDbDestination } from './destinations/duckdb/duckdb-destination.js';
+export { ConfigError, type ErrorCode, TributaryError } from './errors/tributary-error.js';
+export type { TributaryEvent } from './pipeline/events.js';
+export { type PipelineOptions, runPipeline } from './pipeline/run-pipeline.js';
+export type { ResourceReport, RunReport } from './pipeline/run-report.js';
+export type { Runtime } from './runtime/runtime.js';
+export type { ColumnSchema, DataType, StoredSchema, TableSchema } from './schema/schema-types.js';

@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { toCompactJson } from './compact-json.js';
+import type { JsonObject } from './json-values.js';
+
+/** dlt's `DLT_ID_LENGTH_BYTES`: every `_dlt_id` is 10 bytes, standard base64 without `=` (14 chars). */
+export const ROW_ID_BYTES = 10;
+/** Top-level keys with this prefix are dlt's own and are left out of the row hash. */
+const DLT_NAME_PREFIX = '_dlt';
+
+function toRowId(bytes: Buffer): string {
+  return bytes.toString('base64').replace(/=+$/, '');
+}
+
+function digestRowId(text: string): string {
+  return toRowId(createHash('shake128', { outputLength: ROW_ID_BYTES }).update(text, 'utf8').digest());
+}
+
+/**
+ * A random row key for a root row (dlt's default for append, replace and delete-insert merge).
+ * @example randomRowId() // e.g. 'xckkyP06CR5now'
+ */
+export function randomRowId(): string {
+  return toRowId(randomBytes(ROW_ID_BYTES));
+}
+
+/**
+ * The deterministic `_dlt_id` of a nested row: shake_128 of `{parentId}_{table}_{listIdx}`.
+ * @example childRowId('xckkyP06CR5now', 'dim_test__c2', 0) // 'DVp8ashfqPeSOA'
+ */
+export function childRowId(parentId: string, table: string, listIdx: number): string {
+  return digestRowId(`${parentId}_${table}_${listIdx}`);
+}
+
+/**
+ * The `_dlt_id` of a root row for merge `upsert`/`insert-only`: a hash of the primary-key values
+ * (normalized column names → flattened values), as compact key-sorted JSON.
+ * @example keyHashRowId({ id: 1 }) // 'z5jIxXIbUnmbKw'
+ */
+export function keyHashRowId(keyValues: Record<string, unknown>): string {
+  return digestRowId(toCompactJson(keyValues, true));
+}
+
+/**
+ * The `_dlt_id` of a root row for merge `scd2` with the default row version: a hash of the original
+ * (unflattened) item without its top-level `_dlt…` keys, so a change anywhere in it is a new version.
+ * @example rowHashId({ nk: 1, c1: 'foo', c2: { nc1: 'foo' } }) // 'OTPbGyxWlJzmpA'
+ */
+export function rowHashId(item: JsonObject): string {
+  // A null prototype keeps a `__proto__` key an ordinary key.
+  const hashed: JsonObject = Object.create(null);
+  for (const [key, value] of Object.entries(item)) {
+    if (!key.startsWith(DLT_NAME_PREFIX)) hashed[key] = value;
+  }
+  return digestRowId(toCompactJson(hashed, true));
+}
