@@ -36,7 +36,13 @@ try {
   const counts = await db.runAndReadAll(
     `SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'task_management_dataset' ORDER BY table_name`,
   );
-  console.log('tables:', counts.getRowObjectsJson().map((r) => `${r.table_name} (${r.estimated_size} rows)`).join(', '));
+  console.log(
+    'tables:',
+    counts
+      .getRowObjectsJson()
+      .map((r) => `${r.table_name} (${r.estimated_size} rows)`)
+      .join(', '),
+  );
   db.closeSync();
   instance.closeSync();
 } finally {

@@ -3,7 +3,8 @@ import { restApiSource, secrets } from 'tributary';
 
 export default restApiSource({
   client: {
-    base_url: 'http://127.0.0.1:8000',
+    // A TypeScript config can compute values; the tests point it at their local task API.
+    base_url: process.env.TASK_API_URL ?? 'http://127.0.0.1:8000',
     auth: { type: 'api_key', name: 'api_key', api_key: secrets.get('api_key'), location: 'query' },
     retry: { max_retries: 3, backoff_factor: 2, status_codes: [429, 500, 502, 503, 504] },
   },

@@ -1,5 +1,11 @@
 export type { ApiKeyAuthConfig, AuthConfig } from './config/auth-schema.js';
-export type { ClientConfig, ColumnHints, EndpointConfig, ResourceConfig, RestApiConfig } from './config/config-schema.js';
+export type {
+  ClientConfig,
+  ColumnHints,
+  EndpointConfig,
+  ResourceConfig,
+  RestApiConfig,
+} from './config/config-schema.js';
 export { restApiConfigSchema } from './config/config-schema.js';
 export { type LoadConfigOptions, loadConfigFile } from './config/load-config-file.js';
 export { type ResourcePlan, type RestApiSource, restApiSource } from './config/rest-api-source.js';

@@ -32,11 +32,18 @@ async function runCommand(configFile: string, flags: RunFlags): Promise<number> 
   const destination = createDestination(flags.destination, pipelineName, process.env);
   const source = await loadConfigFile(configFile);
   const renderer = new ProgressRenderer(
-    { write: (text) => process.stderr.write(secretRegistry.redact(text)), isTTY: process.stderr.isTTY === true },
+    {
+      write: (text) => process.stderr.write(secretRegistry.redact(text)),
+      isTTY: process.stderr.isTTY === true,
+    },
     { verbose: flags.verbose ?? false },
   );
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new TributaryError('INTERRUPTED', 'interrupted by SIGINT; nothing of this run was committed')));
+  process.once('SIGINT', () =>
+    controller.abort(
+      new TributaryError('INTERRUPTED', 'interrupted by SIGINT; nothing of this run was committed'),
+    ),
+  );
   const report = await runPipeline(source, {
     pipelineName,
     destination,
@@ -59,7 +66,9 @@ export function buildProgram(): Command {
     .argument('<config>', 'config file: .yaml, .yml, .json, .ts or .js')
     .option('--pipeline-name <name>', 'pipeline name (default: the config file base name)')
     .option('--dataset-name <name>', 'dataset (schema) name (default: <pipeline_name>_dataset)')
-    .addOption(new Option('--destination <name>', 'where to load').choices(DESTINATION_NAMES).default('duckdb'))
+    .addOption(
+      new Option('--destination <name>', 'where to load').choices(DESTINATION_NAMES).default('duckdb'),
+    )
     .option('-q, --quiet', 'no progress output, only the summary')
     .option('-v, --verbose', 'log every request')
     .action(async (config: string, flags: RunFlags) => {

@@ -51,7 +51,9 @@ export class ProgressRenderer {
   handle(event: TributaryEvent): void {
     switch (event.type) {
       case 'run_started':
-        this.#log(`run ${event.pipeline} → ${event.destination} dataset ${event.dataset} (load ${event.loadId})`);
+        this.#log(
+          `run ${event.pipeline} → ${event.destination} dataset ${event.dataset} (load ${event.loadId})`,
+        );
         return;
       case 'resource_started':
         this.#line(event.resource);
@@ -64,14 +66,18 @@ export class ProgressRenderer {
         const last = this.#lastLog.get(event.resource) ?? 0;
         if (!this.#out.isTTY && Date.now() - last >= this.#logIntervalMs) {
           this.#lastLog.set(event.resource, Date.now());
-          this.#log(`${event.resource}: ${line.pages} pages, ${line.records} records, ${line.retries} retries`);
+          this.#log(
+            `${event.resource}: ${line.pages} pages, ${line.records} records, ${line.retries} retries`,
+          );
         }
         break;
       }
       case 'retry':
         this.#line(event.resource).retries++;
         if (!this.#out.isTTY || this.#verbose) {
-          this.#log(`${event.resource}: retry ${event.attempt} of ${event.method} ${event.url} (${event.reason}) in ${event.waitMs} ms`);
+          this.#log(
+            `${event.resource}: retry ${event.attempt} of ${event.method} ${event.url} (${event.reason}) in ${event.waitMs} ms`,
+          );
         }
         break;
       case 'request':
@@ -79,9 +85,16 @@ export class ProgressRenderer {
         return;
       case 'resource_finished': {
         const line = this.#line(event.resource);
-        Object.assign(line, { done: true, pages: event.pages, records: event.records, stopReason: event.stopReason });
+        Object.assign(line, {
+          done: true,
+          pages: event.pages,
+          records: event.records,
+          stopReason: event.stopReason,
+        });
         if (!this.#out.isTTY) {
-          this.#log(`${event.resource}: done, ${event.pages} pages, ${event.records} records, ${line.retries} retries`);
+          this.#log(
+            `${event.resource}: done, ${event.pages} pages, ${event.records} records, ${line.retries} retries`,
+          );
         }
         break;
       }

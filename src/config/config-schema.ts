@@ -45,7 +45,14 @@ const resolveParam = z.strictObject({
   resource: z.string(),
   field: z.string(),
 });
-const paramValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), resolveParam]);
+const paramValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.unknown()),
+  resolveParam,
+]);
 
 export const endpointConfigSchema = z.strictObject({
   path: z.string().optional(),

@@ -10,7 +10,9 @@ import { defaultSecretSources, type SecretSources } from './secrets.js';
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
 
 function isRestApiSource(value: unknown): value is RestApiSource {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'rest_api_source';
+  return (
+    typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'rest_api_source'
+  );
 }
 
 async function importModule(path: string): Promise<unknown> {
@@ -36,7 +38,9 @@ async function readDocument(path: string, text: string): Promise<unknown> {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ConfigError(`${path} is not valid ${ext.slice(1).toUpperCase()}: ${reason}`);
   }
-  throw new ConfigError(`${path}: unsupported config file type "${ext}" (use .yaml, .yml, .json, .ts or .js)`);
+  throw new ConfigError(
+    `${path}: unsupported config file type "${ext}" (use .yaml, .yml, .json, .ts or .js)`,
+  );
 }
 
 /**
@@ -64,7 +68,9 @@ export async function loadConfigFile(file: string, options: LoadConfigOptions = 
     const exported = module.default ?? module.source;
     if (exported === undefined) throw new ConfigError(`${path} has no default export`);
     if (isRestApiSource(exported)) {
-      return options.baseUrl === undefined ? exported : { ...exported, client: { ...exported.client, base_url: options.baseUrl } };
+      return options.baseUrl === undefined
+        ? exported
+        : { ...exported, client: { ...exported.client, base_url: options.baseUrl } };
     }
     return restApiSource(withBaseUrl(resolveSecretTemplates(exported, sources), options.baseUrl));
   }
@@ -74,5 +80,7 @@ export async function loadConfigFile(file: string, options: LoadConfigOptions = 
   } catch {
     throw new ConfigError(`cannot read config file ${path}`);
   }
-  return restApiSource(withBaseUrl(resolveSecretTemplates(await readDocument(path, text), sources), options.baseUrl));
+  return restApiSource(
+    withBaseUrl(resolveSecretTemplates(await readDocument(path, text), sources), options.baseUrl),
+  );
 }

@@ -27,7 +27,8 @@ function mergeColumns(
 ): ResourceConfig['columns'] {
   if (defaults === undefined || own === undefined) return own ?? defaults;
   const merged = { ...columnsAsRecord(defaults) };
-  for (const [name, hints] of Object.entries(columnsAsRecord(own))) merged[name] = { ...merged[name], ...hints };
+  for (const [name, hints] of Object.entries(columnsAsRecord(own)))
+    merged[name] = { ...merged[name], ...hints };
   return merged;
 }
 

@@ -17,11 +17,18 @@ function configError(config: unknown): string {
 describe('restApiSource config', () => {
   it('expands string resources into name and path', () => {
     const [plan] = restApiSource({ client, resources: ['v1/tasks'] }).resources;
-    expect(plan).toMatchObject({ name: 'v1/tasks', endpoint: { path: 'v1/tasks' }, writeDisposition: 'append' });
+    expect(plan).toMatchObject({
+      name: 'v1/tasks',
+      endpoint: { path: 'v1/tasks' },
+      writeDisposition: 'append',
+    });
   });
 
   it('uses the resource name as path when none is given', () => {
-    const { resources } = restApiSource({ client, resources: [{ name: 'r' }, { name: 's', endpoint: 'p' }, { name: 't', endpoint: {} }] });
+    const { resources } = restApiSource({
+      client,
+      resources: [{ name: 'r' }, { name: 's', endpoint: 'p' }, { name: 't', endpoint: {} }],
+    });
     expect(resources.map((r) => r.endpoint.path)).toEqual(['r', 'p', 't']);
   });
 
@@ -31,7 +38,11 @@ describe('restApiSource config', () => {
       resource_defaults: {
         primary_key: 'id',
         write_disposition: 'merge',
-        endpoint: { params: { p1: 'X', p3: 'Y' }, paginator: { type: 'offset', limit: 10 }, data_selector: 'data' },
+        endpoint: {
+          params: { p1: 'X', p3: 'Y' },
+          paginator: { type: 'offset', limit: 10 },
+          data_selector: 'data',
+        },
       },
       resources: [
         { name: 'a', endpoint: { params: { p1: 'A', p2: 'B' } } },
@@ -43,7 +54,11 @@ describe('restApiSource config', () => {
     expect(a?.endpoint.params).toEqual({ p1: 'A', p3: 'Y', p2: 'B' });
     expect(a?.endpoint.paginator).toEqual({ type: 'offset', limit: 10 });
     expect(a).toMatchObject({ primaryKey: ['id'], writeDisposition: 'merge' });
-    expect(b?.endpoint).toMatchObject({ paginator: 'single_page', data_selector: null, params: { p1: 'X', p3: 'Y' } });
+    expect(b?.endpoint).toMatchObject({
+      paginator: 'single_page',
+      data_selector: null,
+      params: { p1: 'X', p3: 'Y' },
+    });
     expect(c).toMatchObject({ primaryKey: ['x', 'y'], writeDisposition: 'append' });
   });
 
@@ -53,7 +68,10 @@ describe('restApiSource config', () => {
       resource_defaults: { columns: { id: { data_type: 'bigint' }, name: { data_type: 'text' } } },
       resources: [{ name: 'r', columns: { id: { nullable: false } } }],
     }).resources;
-    expect(plan?.columns).toEqual({ id: { data_type: 'bigint', nullable: false }, name: { data_type: 'text' } });
+    expect(plan?.columns).toEqual({
+      id: { data_type: 'bigint', nullable: false },
+      name: { data_type: 'text' },
+    });
   });
 
   it('detects single-entity paths: selector $ and one page', () => {
@@ -62,7 +80,10 @@ describe('restApiSource config', () => {
   });
 
   it('names a misspelled key by its path', () => {
-    const message = configError({ client, resources: [{ name: 'r', endpoint: { path: 'x', paginatr: {} } }] });
+    const message = configError({
+      client,
+      resources: [{ name: 'r', endpoint: { path: 'x', paginatr: {} } }],
+    });
     expect(message).toContain('resources[0].endpoint.paginatr: unknown key');
   });
 
@@ -77,13 +98,19 @@ describe('restApiSource config', () => {
 
   it('never echoes secret values in validation errors', () => {
     const secret = 'fake-secret-value-12345';
-    const message = configError({ client: { ...client, auth: { type: 'api_key', api_key: secret, extra: secret } }, resources: ['r'] });
+    const message = configError({
+      client: { ...client, auth: { type: 'api_key', api_key: secret, extra: secret } },
+      resources: ['r'],
+    });
     expect(message).toContain('client.auth.extra: unknown key');
     expect(message).not.toContain(secret);
   });
 
   it('treats an auth dict without type as bearer', () => {
-    const source = restApiSource({ client: { ...client, auth: { token: 'fake-token-abc' } }, resources: ['r'] });
+    const source = restApiSource({
+      client: { ...client, auth: { token: 'fake-token-abc' } },
+      resources: ['r'],
+    });
     expect(source.client.auth).toEqual({ type: 'bearer', token: 'fake-token-abc' });
   });
 
@@ -93,6 +120,8 @@ describe('restApiSource config', () => {
   });
 
   it('says plainly which features this version does not run yet', () => {
-    expect(configError({ client, resources: [{ name: 'r', include_from_parent: ['id'] }] })).toContain('not supported');
+    expect(configError({ client, resources: [{ name: 'r', include_from_parent: ['id'] }] })).toContain(
+      'not supported',
+    );
   });
 });

@@ -3,8 +3,8 @@ import {
   type ClientConfig,
   type ColumnHints,
   type EndpointConfig,
-  type RestApiConfig,
   type ResourceConfig,
+  type RestApiConfig,
   restApiConfigSchema,
 } from './config-schema.js';
 import { applyResourceDefaults } from './resource-defaults.js';
@@ -129,7 +129,8 @@ export function restApiSource(config: unknown, options: { name?: string } = {}):
   const seen = new Set<string>();
   const resources = valid.resources.map((input, index) => {
     const plan = toPlan(applyResourceDefaults(input, valid.resource_defaults), index);
-    if (seen.has(plan.name)) throw new ConfigError(`resources[${index}]: resource "${plan.name}" is already defined`);
+    if (seen.has(plan.name))
+      throw new ConfigError(`resources[${index}]: resource "${plan.name}" is already defined`);
     seen.add(plan.name);
     return plan;
   });

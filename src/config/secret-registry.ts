@@ -12,7 +12,11 @@ export class SecretRegistry {
     const text = String(value);
     // Very short values would mask ordinary text everywhere; dlt masks those by name only.
     if (text.length < 4) return;
-    for (const form of [text, encodeURIComponent(text), new URLSearchParams({ k: text }).toString().slice(2)]) {
+    for (const form of [
+      text,
+      encodeURIComponent(text),
+      new URLSearchParams({ k: text }).toString().slice(2),
+    ]) {
       this.#values.add(form);
     }
     this.#pattern = undefined;
@@ -42,8 +46,9 @@ export class SecretRegistry {
  * source) still registers into the same one.
  */
 const REGISTRY_KEY = Symbol.for('tributary.secret-registry');
-export const secretRegistry: SecretRegistry = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??=
-  new SecretRegistry()) as SecretRegistry;
+const globalSlots = globalThis as Record<symbol, SecretRegistry | undefined>;
+globalSlots[REGISTRY_KEY] ??= new SecretRegistry();
+export const secretRegistry: SecretRegistry = globalSlots[REGISTRY_KEY];
 
 const SECRET_PARAM_NAMES = new Set([
   'api_key',

@@ -24,7 +24,10 @@ describe('secrets', () => {
 
   it('looks in the environment first, then .tributary/secrets.toml, then .dlt/secrets.toml', async () => {
     await write('.tributary', 'api_key = "from-tributary"\n');
-    await write('.dlt', 'api_key = "from-dlt"\nother = "only-dlt"\n[sources.tasks]\ntoken = "nested-value"\n');
+    await write(
+      '.dlt',
+      'api_key = "from-dlt"\nother = "only-dlt"\n[sources.tasks]\ntoken = "nested-value"\n',
+    );
     const sources = { env: { API_KEY: 'from-env' }, projectDir: temp.dir };
     expect(lookupSecret('api_key', sources)).toBe('from-env');
     expect(lookupSecret('api_key', { ...sources, env: {} })).toBe('from-tributary');

@@ -1,8 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stringifyExact } from '../normalize/exact-json.js';
 import type { StoredSchema } from '../schema/schema-types.js';
-import { stringifyExact } from './json-line.js';
 import type { PipelineState } from './pipeline-state.js';
 
 /** What a load package holds, written last so that a package with a manifest is whole. */

@@ -56,7 +56,10 @@ export function nextState(
   };
   const hash = stateHash(draft);
   if (previous !== undefined && hash === previous._version_hash) return { state: previous, changed: false };
-  return { state: { ...draft, _state_version: draft._state_version + 1, _version_hash: hash }, changed: true };
+  return {
+    state: { ...draft, _state_version: draft._state_version + 1, _version_hash: hash },
+    changed: true,
+  };
 }
 
 export async function readLocalState(workingDir: string): Promise<PipelineState | undefined> {

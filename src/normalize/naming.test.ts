@@ -109,17 +109,21 @@ describe('normalizeIdentifier', () => {
 
   it('is idempotent for any input that normalizes', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom(undefined, 16, 63), (s, max) => {
-        let once: string;
-        try {
-          once = normalizeIdentifier(s, max);
-        } catch (error) {
-          if (error instanceof EmptyIdentifierError) return;
-          throw error;
-        }
-        expect(normalizeIdentifier(once, max)).toBe(once);
-        expect(normalizePath(once, max)).toBe(once);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 40 }),
+        fc.constantFrom(undefined, 16, 63),
+        (s, max) => {
+          let once: string;
+          try {
+            once = normalizeIdentifier(s, max);
+          } catch (error) {
+            if (error instanceof EmptyIdentifierError) return;
+            throw error;
+          }
+          expect(normalizeIdentifier(once, max)).toBe(once);
+          expect(normalizePath(once, max)).toBe(once);
+        },
+      ),
     );
   });
 });
@@ -141,7 +145,9 @@ describe('normalizePath', () => {
   });
 
   it('shortens each part before joining, so one long part keeps its own tag', () => {
-    expect(normalizePath(`  ${LONG}  `, 63)).toBe('this_is_a_very_long_identifieewt87wostgres_limit_of_sixty_three');
+    expect(normalizePath(`  ${LONG}  `, 63)).toBe(
+      'this_is_a_very_long_identifieewt87wostgres_limit_of_sixty_three',
+    );
   });
 });
 
@@ -152,8 +158,14 @@ describe('shortenFragments', () => {
   });
 
   it('shortens with a tag computed from the joined normalized path', () => {
-    const fragments = ['very_long_table_name_for_testing', 'nested_list_of_things', 'and_more_levels_that_go_deep'];
-    expect(shortenFragments(63, ...fragments)).toBe('very_long_table_name_for_testmpqevqand_more_levels_that_go_deep');
+    const fragments = [
+      'very_long_table_name_for_testing',
+      'nested_list_of_things',
+      'and_more_levels_that_go_deep',
+    ];
+    expect(shortenFragments(63, ...fragments)).toBe(
+      'very_long_table_name_for_testmpqevqand_more_levels_that_go_deep',
+    );
     expect(shortenFragments(16, ...fragments)).toBe('very_mpqevq_deep');
     expect(shortenFragments(16, 'orders', 'line_items', 'product_details')).toBe('orderhjbmmgtails');
     expect(shortenFragments(16, 'aaaa_bbbb', 'cccc_dddd')).toBe('aaaa_ye6b6w_dddd');

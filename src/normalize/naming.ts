@@ -10,11 +10,18 @@ export const DUCKDB_MAX_IDENTIFIER_LENGTH = 65536;
 
 // Python's `str.strip()`/`isspace()` set, which differs from JS `trim()`: it includes \x1c-\x1f and \x85
 // but not the BOM \ufeff. dlt strips with Python's set, so we must too to produce the same names.
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_SPACE =
+  '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
 const PY_BLANK = new RegExp(`^[${PY_SPACE}]*$`);
 
-const REDUCE_ALPHABET: Readonly<Record<string, string>> = { '+': 'x', '-': '_', '*': 'x', '@': 'a', '|': 'l' };
+const REDUCE_ALPHABET: Readonly<Record<string, string>> = {
+  '+': 'x',
+  '-': '_',
+  '*': 'x',
+  '@': 'a',
+  '|': 'l',
+};
 // Python's `\d` matches every Unicode decimal digit (category Nd), so dlt keeps e.g. Arabic-Indic digits.
 const NON_ALPHANUMERIC = /[^a-zA-Z\p{Nd}_]+/gu;
 const LEADING_DIGIT = /^\p{Nd}/u;
@@ -22,7 +29,7 @@ const CAMEL_BREAK_1 = /([^_])([A-Z][a-z]+)/gu;
 const CAMEL_BREAK_2 = /([a-z0-9])([A-Z])/g;
 const TRAILING_UNDERSCORES = /_+$/;
 const UNDERSCORE_RUNS = /__+/g;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 const TAG_LENGTH = 6;
 
 /** Strips surrounding whitespace exactly as Python's `str.strip()` does. */
@@ -42,7 +49,9 @@ export function isBlank(s: string): boolean {
 export function normalizeIdentifier(s: string, maxLength?: number): string {
   const stripped = stripWhitespace(s);
   if (stripped === '') throw new EmptyIdentifierError(s);
-  const reduced = stripped.replace(/[+\-*@|]/g, (c) => REDUCE_ALPHABET[c] ?? c).replace(NON_ALPHANUMERIC, '_');
+  const reduced = stripped
+    .replace(/[+\-*@|]/g, (c) => REDUCE_ALPHABET[c] ?? c)
+    .replace(NON_ALPHANUMERIC, '_');
   let snake = reduced.replace(CAMEL_BREAK_1, '$1_$2').replace(CAMEL_BREAK_2, '$1_$2').toLowerCase();
   if (LEADING_DIGIT.test(snake)) snake = `_${snake}`;
   // One `x` per trailing underscore, so `col_` cannot end in the path separator.
@@ -81,13 +90,18 @@ export function shortenPath(maxLength: number | undefined, fragments: readonly s
  * `tagSource`) in the middle, if it is longer; otherwise returns it unchanged.
  * @example shortenIdentifier('a'.repeat(64), 'a'.repeat(64), 63) // 29 a's + 'fv1mma' + 28 a's
  */
-export function shortenIdentifier(normalized: string, tagSource: string, maxLength: number | undefined): string {
+export function shortenIdentifier(
+  normalized: string,
+  tagSource: string,
+  maxLength: number | undefined,
+): string {
   if (!maxLength) return normalized;
   // Python counts code points; non-ASCII survives normalization only as Unicode digits.
   const chars = NON_ASCII.test(normalized) ? Array.from(normalized) : undefined;
   const length = chars ? chars.length : normalized.length;
   if (length <= maxLength) return normalized;
-  if (maxLength < TAG_LENGTH) throw new RangeError(`maxLength ${maxLength} cannot hold a ${TAG_LENGTH}-char tag`);
+  if (maxLength < TAG_LENGTH)
+    throw new RangeError(`maxLength ${maxLength} cannot hold a ${TAG_LENGTH}-char tag`);
   const remaining = maxLength - TAG_LENGTH;
   const head = Math.floor(remaining / 2) + (remaining % 2);
   const tail = length - Math.floor(remaining / 2);

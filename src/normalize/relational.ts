@@ -1,7 +1,7 @@
 import { toCompactJson } from './compact-json.js';
 import { formatPythonFloat } from './float-format.js';
 import { isJsonObject, JsonDouble, type JsonObject, type JsonValue } from './json-values.js';
-import { isBlank, type Naming, PATH_SEPARATOR } from './naming.js';
+import { type Naming, PATH_SEPARATOR } from './naming.js';
 import { NameCollisionError } from './normalize-errors.js';
 import { childRowId, randomRowId } from './row-ids.js';
 
@@ -72,12 +72,14 @@ export function flattenRecord(record: JsonValue, options: FlattenOptions): Norma
 
   const { row, lists } = flattener.flatten(table, item, maxNesting);
   row[C_DLT_LOAD_ID] = loadId;
-  const byoId = row[C_DLT_ID];
-  const rootId = isTruthy(byoId) ? rowIdText(byoId) : (options.rootId?.(row, item) ?? randomRowId());
-  if (!isTruthy(byoId)) row[C_DLT_ID] = rootId;
+  // A record that brings a (Python-truthy) `_dlt_id` keeps it, where the record has it.
+  const ownRootId = isTruthy(row[C_DLT_ID]) ? row[C_DLT_ID] : undefined;
+  const rootId =
+    ownRootId !== undefined ? rowIdText(ownRootId) : (options.rootId?.(row, item) ?? randomRowId());
+  if (ownRootId === undefined) row[C_DLT_ID] = rootId;
   const out: NormalizedRow[] = [{ table, row }];
 
-  const propagatedRootId = options.rootKey ? (isTruthy(byoId) ? byoId : rootId) : undefined;
+  const propagatedRootId = options.rootKey ? (ownRootId ?? rootId) : undefined;
   const stack: RowTask[] = [];
   pushTasks(stack, naming, lists, table, rootId, maxNesting - 1);
   for (let task = stack.pop(); task !== undefined; task = stack.pop()) {
@@ -91,11 +93,11 @@ export function flattenRecord(record: JsonValue, options: FlattenOptions): Norma
     if (propagatedRootId !== undefined) nested[C_DLT_ROOT_ID] = propagatedRootId;
     // Beyond dlt: a nested row that brings its own `_dlt_id` still gets its link columns (dlt drops
     // them, which breaks the NOT NULL `_dlt_parent_id` at load).
-    const ownId = nested[C_DLT_ID];
+    const ownId = isTruthy(nested[C_DLT_ID]) ? nested[C_DLT_ID] : undefined;
     nested[C_DLT_PARENT_ID] = task.parentId;
     nested[C_DLT_LIST_IDX] = task.index;
-    const rowId = isTruthy(ownId) ? rowIdText(ownId) : childRowId(task.parentId, task.table, task.index);
-    if (!isTruthy(ownId)) nested[C_DLT_ID] = rowId;
+    const rowId = ownId !== undefined ? rowIdText(ownId) : childRowId(task.parentId, task.table, task.index);
+    if (ownId === undefined) nested[C_DLT_ID] = rowId;
     out.push({ table: task.table, parentTable: task.parentTable, row: nested });
     pushTasks(stack, naming, childLists, task.table, rowId, level - 1, task.path);
   }
@@ -141,7 +143,11 @@ class Flattener {
    * Flattens nested dicts into `parent__child` columns and collects lists. dlt walks a LIFO stack:
    * a dict's own keys come first in input order, its nested dicts afterwards in reverse order.
    */
-  flatten(table: string, object: JsonObject, level: number): { row: Record<string, unknown>; lists: NestedList[] } {
+  flatten(
+    table: string,
+    object: JsonObject,
+    level: number,
+  ): { row: Record<string, unknown>; lists: NestedList[] } {
     const row: Record<string, unknown> = {};
     const lists: NestedList[] = [];
     const columnSources = new Map<string, string[]>();
@@ -173,10 +179,10 @@ class Flattener {
     return level <= 0 || (this.isJsonColumn?.(table, column) ?? false);
   }
 
-  // dlt names a blank key `_empty`; we do the same for keys that normalize to nothing (`__`) and for
-  // list keys, where dlt would produce an empty name (and write the rows into the parent table).
+  // dlt names a blank key `_empty` (a blank key normalizes to ''); we do the same for keys that
+  // normalize to nothing (`__`) and for list keys, where dlt would produce an empty name (and write
+  // the nested rows into the parent table itself).
   private normalizeKey(key: string): string {
-    if (isBlank(key)) return EMPTY_KEY;
     const name = this.naming.normalizePath(key);
     return name === '' ? EMPTY_KEY : name;
   }
@@ -190,7 +196,8 @@ function claim(
   kind: 'column' | 'nested table',
 ): void {
   const previous = sources.get(name);
-  if (previous !== undefined) throw new NameCollisionError({ table, name, kind, sources: [previous, source] });
+  if (previous !== undefined)
+    throw new NameCollisionError({ table, name, kind, sources: [previous, source] });
   sources.set(name, source);
 }
 
@@ -210,7 +217,8 @@ function rowIdText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === true) return 'True';
   if (value instanceof JsonDouble) return formatPythonFloat(value.value);
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : formatPythonFloat(value);
+  if (typeof value === 'number')
+    return Number.isSafeInteger(value) ? String(value) : formatPythonFloat(value);
   if (typeof value === 'bigint') return value.toString();
   return toCompactJson(value);
 }

@@ -13,7 +13,13 @@ export type TributaryEvent =
       waitMs: number;
     }
   | { type: 'page'; resource: string; page: number; records: number; totalRecords: number }
-  | { type: 'resource_finished'; resource: string; pages: number; records: number; stopReason: string | undefined }
+  | {
+      type: 'resource_finished';
+      resource: string;
+      pages: number;
+      records: number;
+      stopReason: string | undefined;
+    }
   | { type: 'pending_package'; loadId: string }
   | { type: 'load_started'; loadId: string; tables: string[] }
   | { type: 'load_finished'; loadId: string; rows: Record<string, number> }

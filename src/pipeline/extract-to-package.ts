@@ -5,8 +5,8 @@ import type { LoadPackageWriter } from '../load/load-package.js';
 import { isJsonObject, type JsonValue } from '../normalize/json-values.js';
 import type { Naming } from '../normalize/naming.js';
 import { flattenRecord } from '../normalize/relational.js';
-import type { RowContext, SchemaEvolver } from '../schema/schema-evolver.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { RowContext, SchemaEvolver } from '../schema/schema-evolver.js';
 
 /** dlt propagates `_dlt_root_id` to nested tables for these merge strategies (reference §2.3). */
 function needsRootKey(plan: ResourcePlan): boolean {
@@ -53,7 +53,10 @@ export async function extractResource(plan: ResourcePlan, ctx: ExtractContext): 
   for await (const page of paginateResource(plan, ctx.source.client, ctx.http, runtime)) {
     const batches = new Map<string, Array<Record<string, unknown>>>();
     page.records.forEach((record, index) => {
-      const context: RowContext = { resource: plan.name, recordKey: recordKey(record, plan.primaryKey, records + index) };
+      const context: RowContext = {
+        resource: plan.name,
+        recordKey: recordKey(record, plan.primaryKey, records + index),
+      };
       const rows = flattenRecord(record, {
         table,
         naming,
@@ -64,16 +67,22 @@ export async function extractResource(plan: ResourcePlan, ctx: ExtractContext): 
       });
       for (const { table: rowTable, parentTable, row } of rows) {
         const coerced = evolver.coerceRow(rowTable, parentTable, row, context);
-        let batch = batches.get(rowTable);
-        if (batch === undefined) batches.set(rowTable, (batch = []));
-        batch.push(coerced);
+        const batch = batches.get(rowTable);
+        if (batch === undefined) batches.set(rowTable, [coerced]);
+        else batch.push(coerced);
       }
     });
     for (const [rowTable, rows] of batches) await writer.write(rowTable, rows);
     records += page.records.length;
     pages = page.pageNumber;
     stopReason = page.stopReason;
-    runtime.emit({ type: 'page', resource: plan.name, page: pages, records: page.records.length, totalRecords: records });
+    runtime.emit({
+      type: 'page',
+      resource: plan.name,
+      page: pages,
+      records: page.records.length,
+      totalRecords: records,
+    });
   }
   runtime.emit({ type: 'resource_finished', resource: plan.name, pages, records, stopReason });
   return table;

@@ -29,7 +29,9 @@ export interface PipelineOptions {
 
 async function readLocalSchema(workingDir: string, name: string): Promise<StoredSchema | undefined> {
   try {
-    return JSON.parse(await readFile(join(workingDir, 'schemas', `${name}.schema.json`), 'utf8')) as StoredSchema;
+    return JSON.parse(
+      await readFile(join(workingDir, 'schemas', `${name}.schema.json`), 'utf8'),
+    ) as StoredSchema;
   } catch {
     return undefined;
   }
@@ -81,7 +83,11 @@ export async function runPipeline(source: RestApiSource, options: PipelineOption
   const loadIds: string[] = [];
   const load = async (pkg: LoadPackage) => {
     if (!(await destination.isLoaded(dataset, pkg.manifest.loadId))) {
-      runtime.emit({ type: 'load_started', loadId: pkg.manifest.loadId, tables: pkg.manifest.tables.map((t) => t.name) });
+      runtime.emit({
+        type: 'load_started',
+        loadId: pkg.manifest.loadId,
+        tables: pkg.manifest.tables.map((t) => t.name),
+      });
       const result = await destination.load(pkg, dataset);
       for (const [table, count] of Object.entries(result.rows)) rows[table] = (rows[table] ?? 0) + count;
       runtime.emit({ type: 'load_finished', loadId: pkg.manifest.loadId, rows: result.rows });
@@ -100,12 +106,25 @@ export async function runPipeline(source: RestApiSource, options: PipelineOption
     }
     const naming = createNaming(destination.capabilities.maxIdentifierLength);
     const schema =
-      newer(await readLocalSchema(workingDir, source.name), await destination.storedSchema(dataset, source.name), (s) => s.version) ??
-      emptySchema(source.name);
+      newer(
+        await readLocalSchema(workingDir, source.name),
+        await destination.storedSchema(dataset, source.name),
+        (s) => s.version,
+      ) ?? emptySchema(source.name);
     const remoteState = await destination.storedState(dataset, pipelineName);
-    const previousState = newer<PipelineState>(await readLocalState(workingDir), remoteState, (s) => s._state_version);
+    const previousState = newer<PipelineState>(
+      await readLocalState(workingDir),
+      remoteState,
+      (s) => s._state_version,
+    );
     const loadId = newLoadId();
-    runtime.emit({ type: 'run_started', pipeline: pipelineName, dataset, destination: destination.type, loadId });
+    runtime.emit({
+      type: 'run_started',
+      pipeline: pipelineName,
+      dataset,
+      destination: destination.type,
+      loadId,
+    });
     const writer = await LoadPackageWriter.create(workingDir, loadId);
     const http = new HttpClient({
       policy: retryPolicyFrom(source.client.retry ?? {}),

@@ -4,7 +4,14 @@ import type { StoredSchema } from './schema-types.js';
 export const SCHEMA_ENGINE_VERSION = 11;
 
 export function emptySchema(name: string): StoredSchema {
-  return { name, version: 0, version_hash: '', engine_version: SCHEMA_ENGINE_VERSION, tables: {}, previous_hashes: [] };
+  return {
+    name,
+    version: 0,
+    version_hash: '',
+    engine_version: SCHEMA_ENGINE_VERSION,
+    tables: {},
+    previous_hashes: [],
+  };
 }
 
 /** Canonical JSON: object keys sorted, so the hash does not depend on insertion order of hints. */
@@ -37,7 +44,8 @@ export function schemaContentHash(schema: StoredSchema): string {
 export function bumpSchemaVersion(schema: StoredSchema): boolean {
   const hash = schemaContentHash(schema);
   if (hash === schema.version_hash) return false;
-  if (schema.version_hash) schema.previous_hashes = [schema.version_hash, ...schema.previous_hashes].slice(0, 10);
+  if (schema.version_hash)
+    schema.previous_hashes = [schema.version_hash, ...schema.previous_hashes].slice(0, 10);
   schema.version += 1;
   schema.version_hash = hash;
   return true;

@@ -9,7 +9,10 @@ export async function withDuckDb<T>(
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
   try {
-    return await read(async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as Array<Record<string, unknown>>);
+    return await read(
+      async (sql) =>
+        (await connection.runAndReadAll(sql)).getRowObjectsJS() as Array<Record<string, unknown>>,
+    );
   } finally {
     connection.closeSync();
     instance.closeSync();

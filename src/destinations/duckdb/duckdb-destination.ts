@@ -119,7 +119,10 @@ export class DuckDbDestination implements Destination {
     let current = '';
     try {
       await db.run('BEGIN TRANSACTION');
-      for (const sql of [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(dataset)}`, `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(staging)}`]) {
+      for (const sql of [
+        `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(dataset)}`,
+        `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(staging)}`,
+      ]) {
         current = sql;
         await db.run(sql);
       }
@@ -146,10 +149,14 @@ export class DuckDbDestination implements Destination {
     } catch (cause) {
       await db.run('ROLLBACK').catch(() => {});
       const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-      throw new TributaryError('DESTINATION', `loading package ${pkg.manifest.loadId} into DuckDB failed: ${reason}`, {
-        context: { sql: current.slice(0, 500) },
-        cause,
-      });
+      throw new TributaryError(
+        'DESTINATION',
+        `loading package ${pkg.manifest.loadId} into DuckDB failed: ${reason}`,
+        {
+          context: { sql: current.slice(0, 500) },
+          cause,
+        },
+      );
     }
     return { rows: Object.fromEntries(pkg.manifest.tables.map((t) => [t.name, t.rows])) };
   }

@@ -27,7 +27,12 @@ export function createTableSql(
   return `CREATE TABLE IF NOT EXISTS ${qualified(dataset, table.name)} (\n  ${columns.join(',\n  ')}\n)`;
 }
 
-export function addColumnSql(dataset: string, table: string, column: ColumnSchema, mapType: TypeMapper): string {
+export function addColumnSql(
+  dataset: string,
+  table: string,
+  column: ColumnSchema,
+  mapType: TypeMapper,
+): string {
   // New columns are always nullable: existing rows have no value for them.
   const definition = columnDefinition({ ...column, nullable: true }, mapType, false);
   return `ALTER TABLE ${qualified(dataset, table)} ADD COLUMN ${definition}`;

@@ -47,7 +47,11 @@ export function dispositionStatements(chain: TableChain, ctx: DispositionSqlCont
   }
   const primary = keyColumns(chain.root, 'primary_key');
   const merge = keyColumns(chain.root, 'merge_key');
-  if (disposition === 'append' || (primary.length === 0 && merge.length === 0) || !chain.staged.has(chain.root.name)) {
+  if (
+    disposition === 'append' ||
+    (primary.length === 0 && merge.length === 0) ||
+    !chain.staged.has(chain.root.name)
+  ) {
     return stagedTables.map((t) => insertFromStaging(ctx, t));
   }
   return deleteInsert(chain, ctx, primary, merge, stagedTables);
@@ -74,7 +78,10 @@ function deleteInsert(
   const inserted = ctx.tempName('insert');
   const rowKey = quoteIdentifier('_dlt_id');
   const statements = [
-    ctx.createTemp(deleted, `SELECT d.${rowKey} FROM ${dest} AS d WHERE EXISTS (SELECT 1 FROM ${stage} AS s WHERE ${condition})`),
+    ctx.createTemp(
+      deleted,
+      `SELECT d.${rowKey} FROM ${dest} AS d WHERE EXISTS (SELECT 1 FROM ${stage} AS s WHERE ${condition})`,
+    ),
   ];
   for (const table of chain.nested) {
     statements.push(
@@ -86,7 +93,9 @@ function deleteInsert(
     const partition = primary.map((k) => quoteIdentifier(k.name)).join(', ');
     const sortColumn = Object.values(root.columns).find((c) => c.dedup_sort !== undefined);
     const order = [
-      ...(sortColumn ? [`${quoteIdentifier(sortColumn.name)} ${sortColumn.dedup_sort === 'desc' ? 'DESC' : 'ASC'}`] : []),
+      ...(sortColumn
+        ? [`${quoteIdentifier(sortColumn.name)} ${sortColumn.dedup_sort === 'desc' ? 'DESC' : 'ASC'}`]
+        : []),
       `${quoteIdentifier(SEQUENCE_COLUMN)} DESC`,
     ].join(', ');
     statements.push(

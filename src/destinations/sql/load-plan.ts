@@ -109,13 +109,29 @@ export function planLoadStatements(
   const version = qualified(dataset, VERSION_TABLE.name);
   statements.push({
     sql: `INSERT INTO ${version} (version, engine_version, inserted_at, schema_name, version_hash, "schema") SELECT $1, $2, CAST($3 AS TIMESTAMP WITH TIME ZONE), $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM ${version} WHERE version_hash = $5)`,
-    params: [schema.version, schema.engine_version, new Date().toISOString(), schema.name, schema.version_hash, JSON.stringify(schema)],
+    params: [
+      schema.version,
+      schema.engine_version,
+      new Date().toISOString(),
+      schema.name,
+      schema.version_hash,
+      JSON.stringify(schema),
+    ],
   });
   if (manifest.state !== undefined) {
     const state = manifest.state;
     statements.push({
       sql: `INSERT INTO ${qualified(dataset, STATE_TABLE.name)} (version, engine_version, pipeline_name, state, created_at, version_hash, _dlt_load_id, _dlt_id) VALUES ($1, $2, $3, $4, CAST($5 AS TIMESTAMP WITH TIME ZONE), $6, $7, $8)`,
-      params: [state._state_version, state._state_engine_version, state.pipeline_name, encodeState(state), new Date().toISOString(), state._version_hash, manifest.loadId, randomRowId()],
+      params: [
+        state._state_version,
+        state._state_engine_version,
+        state.pipeline_name,
+        encodeState(state),
+        new Date().toISOString(),
+        state._version_hash,
+        manifest.loadId,
+        randomRowId(),
+      ],
     });
   }
   statements.push({

@@ -51,7 +51,11 @@ function headerRecord(headers: Record<string, string | string[] | undefined>): R
 
 /** A short, redacted excerpt of a body for error messages. */
 export function bodyExcerpt(body: Buffer, max = 200): string {
-  const text = body.subarray(0, max * 4).toString('utf8').replace(/\s+/g, ' ').trim();
+  const text = body
+    .subarray(0, max * 4)
+    .toString('utf8')
+    .replace(/\s+/g, ' ')
+    .trim();
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   return secretRegistry.redact(cut);
 }
@@ -89,7 +93,14 @@ export class HttpClient {
         if (response.status < 400) return response;
         const failure = this.#statusError(req, shownUrl, response, attempt);
         if (!policy.statusCodes.has(response.status) || attempt >= policy.maxAttempts) throw failure;
-        await this.#wait(req, resource, shownUrl, attempt, `${response.status}`, response.headers['retry-after']);
+        await this.#wait(
+          req,
+          resource,
+          shownUrl,
+          attempt,
+          `${response.status}`,
+          response.headers['retry-after'],
+        );
         continue;
       }
       if (!outcome.error.retryable || attempt >= policy.maxAttempts) {

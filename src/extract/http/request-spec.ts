@@ -1,3 +1,4 @@
+import { stringifyExact } from '../../normalize/exact-json.js';
 import type { HttpRequest } from './http-client.js';
 
 /** A request being built for a page: paginators change `params` (or `json`) between pages. */
@@ -34,11 +35,6 @@ function appendParam(query: URLSearchParams, key: string, value: unknown): void 
   else query.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
 }
 
-/** Serializes a JSON body; bigints are written as exact integers. */
-function stringifyBody(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-}
-
 export function buildHttpRequest(spec: RequestSpec, auth?: Authenticator): HttpRequest {
   const url = new URL(spec.url);
   for (const [key, value] of Object.entries(spec.params)) appendParam(url.searchParams, key, value);
@@ -46,7 +42,7 @@ export function buildHttpRequest(spec: RequestSpec, auth?: Authenticator): HttpR
   const request: HttpRequest = { method: spec.method, url: '', headers };
   if (spec.json !== undefined) {
     headers['content-type'] = 'application/json';
-    request.body = stringifyBody(spec.json);
+    request.body = stringifyExact(spec.json);
   }
   auth?.apply({ url, headers });
   request.url = url.toString();

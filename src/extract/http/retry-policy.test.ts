@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds, DEFAULT_RETRY_POLICY, parseRetryAfter, retryPolicyFrom, retryWaitSeconds } from './retry-policy.js';
+import {
+  backoffSeconds,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  retryPolicyFrom,
+  retryWaitSeconds,
+} from './retry-policy.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
@@ -13,7 +19,11 @@ describe('retry policy', () => {
   });
 
   it("expresses the seed's policy: factor 2, at most 3 retries, the five statuses", () => {
-    const policy = retryPolicyFrom({ max_retries: 3, backoff_factor: 2, status_codes: [429, 500, 502, 503, 504] });
+    const policy = retryPolicyFrom({
+      max_retries: 3,
+      backoff_factor: 2,
+      status_codes: [429, 500, 502, 503, 504],
+    });
     expect(policy.maxAttempts).toBe(4);
     expect([1, 2, 3].map((n) => backoffSeconds(n, policy))).toEqual([2, 4, 8]);
     expect(policy.statusCodes.has(501)).toBe(false);

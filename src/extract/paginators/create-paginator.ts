@@ -21,7 +21,9 @@ export function createPaginator(config: PaginatorConfig | null | undefined): Pag
       return new OffsetPaginator(config as Extract<PaginatorConfig, { type: 'offset' }>);
     case 'page_number':
       return new PageNumberPaginator(
-        typeof config === 'string' ? { type: 'page_number' } : (config as Extract<PaginatorConfig, { type: 'page_number' }>),
+        typeof config === 'string'
+          ? { type: 'page_number' }
+          : (config as Extract<PaginatorConfig, { type: 'page_number' }>),
       );
     case 'json_link':
     case 'json_response':

@@ -9,7 +9,10 @@ const response: HttpResponse = { status: 200, headers: {}, body: Buffer.alloc(0)
 const request = (): RequestSpec => ({ method: 'GET', url: 'http://x/items', params: {}, headers: {} });
 
 /** Feeds pages to a paginator and returns the params of every request it made. */
-function walk(paginator: Paginator, pages: Array<{ body: JsonValue; n: number }>): Array<Record<string, unknown>> {
+function walk(
+  paginator: Paginator,
+  pages: Array<{ body: JsonValue; n: number }>,
+): Array<Record<string, unknown>> {
   const req = request();
   paginator.initRequest(req);
   const sent: Array<Record<string, unknown>> = [];
@@ -36,12 +39,23 @@ describe('offset paginator', () => {
 
   it('accepts a numeric string total', () => {
     const p = new OffsetPaginator({ type: 'offset', limit: 10 });
-    expect(walk(p, [{ body: { total: '20' }, n: 10 }, { body: { total: '20' }, n: 10 }])).toHaveLength(2);
+    expect(
+      walk(p, [
+        { body: { total: '20' }, n: 10 },
+        { body: { total: '20' }, n: 10 },
+      ]),
+    ).toHaveLength(2);
   });
 
   it('stops when the page is empty, before reading the total', () => {
     const p = new OffsetPaginator({ type: 'offset', limit: 10 });
-    expect(walk(p, [{ body: { total: 100 }, n: 10 }, { body: {}, n: 0 }, { body: {}, n: 10 }])).toHaveLength(2);
+    expect(
+      walk(p, [
+        { body: { total: 100 }, n: 10 },
+        { body: {}, n: 0 },
+        { body: {}, n: 10 },
+      ]),
+    ).toHaveLength(2);
     expect(p.stopReason).toBe('empty page');
   });
 
@@ -52,24 +66,47 @@ describe('offset paginator', () => {
 
   it('treats maximum_offset as exclusive: limit 50, max 100 → offsets 0 and 50', () => {
     const p = new OffsetPaginator({ type: 'offset', limit: 50, maximum_offset: 100, total_path: null });
-    const sent = walk(p, [0, 1, 2].map(() => ({ body: {}, n: 50 })));
+    const sent = walk(
+      p,
+      [0, 1, 2].map(() => ({ body: {}, n: 50 })),
+    );
     expect(sent.map((s) => s.offset)).toEqual([0, 50]);
   });
 
   it('lets has_more override the total', () => {
     const p = new OffsetPaginator({ type: 'offset', limit: 10, has_more_path: 'more' });
-    const pages = [{ body: { total: 10, more: 'true' }, n: 10 }, { body: { total: 10, more: false }, n: 10 }];
+    const pages = [
+      { body: { total: 10, more: 'true' }, n: 10 },
+      { body: { total: 10, more: false }, n: 10 },
+    ];
     expect(walk(p, pages)).toHaveLength(2);
-    expect(() => walk(new OffsetPaginator({ type: 'offset', limit: 1, has_more_path: 'more' }), [{ body: { total: 9, more: 'maybe' }, n: 1 }])).toThrow(/boolean/);
+    expect(() =>
+      walk(new OffsetPaginator({ type: 'offset', limit: 1, has_more_path: 'more' }), [
+        { body: { total: 9, more: 'maybe' }, n: 1 },
+      ]),
+    ).toThrow(/boolean/);
   });
 
   it('uses custom parameter names and a starting offset', () => {
-    const p = new OffsetPaginator({ type: 'offset', limit: 42, offset: 123, offset_param: 'skip', limit_param: 'take', total_path: null });
+    const p = new OffsetPaginator({
+      type: 'offset',
+      limit: 42,
+      offset: 123,
+      offset_param: 'skip',
+      limit_param: 'take',
+      total_path: null,
+    });
     expect(walk(p, [{ body: {}, n: 0 }])).toEqual([{ skip: 123, take: 42 }]);
   });
 
   it('writes offset and limit into the JSON body when body paths are given', () => {
-    const p = new OffsetPaginator({ type: 'offset', limit: 5, offset_body_path: 'page.offset', limit_body_path: 'page.size', total_path: null });
+    const p = new OffsetPaginator({
+      type: 'offset',
+      limit: 5,
+      offset_body_path: 'page.offset',
+      limit_body_path: 'page.size',
+      total_path: null,
+    });
     const req = request();
     p.initRequest(req);
     expect(req.json).toEqual({ page: { offset: 0, size: 5 } });
@@ -77,23 +114,41 @@ describe('offset paginator', () => {
   });
 
   it('refuses a config with no way to stop', () => {
-    expect(() => new OffsetPaginator({ type: 'offset', limit: 10, total_path: null, stop_after_empty_page: false })).toThrow(/must be set/);
+    expect(
+      () =>
+        new OffsetPaginator({ type: 'offset', limit: 10, total_path: null, stop_after_empty_page: false }),
+    ).toThrow(/must be set/);
   });
 
   it('refuses a param and a body path for the same value', () => {
-    expect(() => new OffsetPaginator({ type: 'offset', limit: 1, offset_param: 'o', offset_body_path: 'o' })).toThrow(/not both/);
+    expect(
+      () => new OffsetPaginator({ type: 'offset', limit: 1, offset_param: 'o', offset_body_path: 'o' }),
+    ).toThrow(/not both/);
   });
 });
 
 describe('page number paginator', () => {
   it('walks pages 1, 2, 3 with base 1 and 3 total pages', () => {
     const p = new PageNumberPaginator({ type: 'page_number', base_page: 1, total_path: 'total_pages' });
-    const sent = walk(p, [0, 1, 2, 3].map(() => ({ body: { total_pages: 3 }, n: 5 })));
+    const sent = walk(
+      p,
+      [0, 1, 2, 3].map(() => ({ body: { total_pages: 3 }, n: 5 })),
+    );
     expect(sent).toEqual([{ page: 1 }, { page: 2 }, { page: 3 }]);
   });
 
   it('stops before maximum_page (exclusive)', () => {
-    const p = new PageNumberPaginator({ type: 'page_number', base_page: 1, maximum_page: 3, total_path: null });
-    expect(walk(p, [0, 1, 2].map(() => ({ body: {}, n: 5 })))).toEqual([{ page: 1 }, { page: 2 }]);
+    const p = new PageNumberPaginator({
+      type: 'page_number',
+      base_page: 1,
+      maximum_page: 3,
+      total_path: null,
+    });
+    expect(
+      walk(
+        p,
+        [0, 1, 2].map(() => ({ body: {}, n: 5 })),
+      ),
+    ).toEqual([{ page: 1 }, { page: 2 }]);
   });
 });

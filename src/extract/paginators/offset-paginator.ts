@@ -13,7 +13,8 @@ export function paramOrBodyPath(
 ): { param: string | undefined; bodyPath: string | undefined } {
   const hasParam = param !== null && param !== undefined;
   const hasBody = bodyPath !== null && bodyPath !== undefined;
-  if (hasParam && hasBody) throw new ConfigError(`paginator: set either ${what}_param or ${what}_body_path, not both`);
+  if (hasParam && hasBody)
+    throw new ConfigError(`paginator: set either ${what}_param or ${what}_body_path, not both`);
   if ((hasParam && param === '') || (hasBody && bodyPath === '')) {
     throw new ConfigError(`paginator: ${what}_param and ${what}_body_path must not be empty`);
   }

@@ -1,6 +1,6 @@
 import { TributaryError } from '../../errors/tributary-error.js';
-import { findAll } from '../select/json-path.js';
 import type { RequestSpec } from '../http/request-spec.js';
+import { findAll } from '../select/json-path.js';
 import { type PageContext, type Paginator, setBodyPath } from './paginator.js';
 
 export interface RangeOptions {
@@ -86,9 +86,15 @@ export class RangePaginator implements Paginator {
     }
     let total: number | undefined;
     if (o.totalPath !== null) {
-      const raw = required(o.totalPath, body, `total ${o.unit}`, 'set `total_path: null` if the API has no total');
+      const raw = required(
+        o.totalPath,
+        body,
+        `total ${o.unit}`,
+        'set `total_path: null` if the API has no total',
+      );
       total = typeof raw === 'bigint' ? Number(raw) : Number.parseInt(String(raw), 10);
-      if (Number.isNaN(total)) throw paginationError(`total ${o.unit} at path "${o.totalPath}" is not a number`);
+      if (Number.isNaN(total))
+        throw paginationError(`total ${o.unit} at path "${o.totalPath}" is not a number`);
     }
     this.current += o.step;
     if (total !== undefined && this.current >= total + o.base) this.stop(`reached total ${total} ${o.unit}`);

@@ -1,4 +1,4 @@
-import { JsonDouble } from '../normalize/json-values.js';
+import { JsonDouble } from './json-values.js';
 
 /**
  * JSON text of a value with bigints written as exact integers (JSON.stringify refuses them).

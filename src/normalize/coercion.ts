@@ -1,0 +1,142 @@
+import type { DataType } from '../schema/schema-types.js';
+import { parseJsonText, toCompactJson } from './compact-json.js';
+import { formatPythonFloat } from './float-format.js';
+import {
+  formatDateOf,
+  formatTimestamp,
+  parseIsoDate,
+  parseIsoTimestamp,
+  unixSecondsToMicros,
+} from './iso-timestamp.js';
+import { JsonDouble } from './json-values.js';
+import { parsePythonFloat, textToBigint, textToDouble } from './python-number-text.js';
+import { valueDataType } from './type-inference.js';
+
+export type CoerceResult = { ok: true; value: unknown } | { ok: false };
+
+const FAILED: CoerceResult = { ok: false };
+const TRUE_TEXT = new Set(['yes', 'true', 't', 'y', '1']);
+const FALSE_TEXT = new Set(['no', 'false', 'f', 'n', '0']);
+
+/**
+ * Fits a value into a column of type `to` as dlt's coercions do (reference §3.3); `{ ok: false }` is
+ * where dlt raises and the value goes to a variant column. Results: text → string, bigint → number if
+ * safe else bigint, double → number, bool → boolean, timestamp → `formatTimestamp` text (UTC),
+ * date → `YYYY-MM-DD`, json → the value. Null stays null (nullability is the schema's business).
+ * `binary`, `decimal`, `wei` and `time` are not supported yet: only values already typed so pass.
+ * @example coerceValue('0x1f', 'bigint') // { ok: true, value: 31 }
+ */
+export function coerceValue(value: unknown, to: DataType): CoerceResult {
+  if (value === null || value === undefined) return { ok: true, value: null };
+  const from = valueDataType(value);
+  if (from === undefined) return FAILED;
+  const result = from === to ? sameType(value, to) : convert(value, from, to);
+  return result === undefined ? FAILED : { ok: true, value: result };
+}
+
+function sameType(value: unknown, type: DataType): unknown {
+  if (type === 'bigint') return toIntegerValue(value as number | bigint);
+  if (type === 'double') return numberOf(value);
+  return value;
+}
+
+function convert(value: unknown, from: DataType, to: DataType): unknown {
+  switch (to) {
+    case 'text':
+      return toText(value, from);
+    case 'bigint':
+      if (from === 'text') return mapDefined(textToBigint(value as string), toIntegerValue);
+      return from === 'double' ? doubleToInteger(numberOf(value)) : undefined;
+    case 'double':
+      if (from === 'text') return textToDouble(value as string);
+      return from === 'bigint' ? finiteOrUndefined(Number(value)) : undefined;
+    case 'bool':
+      if (from === 'text') return textToBool(value as string);
+      // Python truthiness: NaN is true.
+      return from === 'bigint' || from === 'double' ? numberOf(value) !== 0 : undefined;
+    case 'json':
+      return from === 'text' ? parseOrUndefined(value as string) : undefined;
+    case 'timestamp':
+      return mapDefined(toMicros(value, from), formatTimestamp);
+    case 'date':
+      return mapDefined(
+        from === 'text' ? textToDateMicros(value as string) : toMicros(value, from),
+        formatDateOf,
+      );
+    default:
+      return undefined;
+  }
+}
+
+function toText(value: unknown, from: DataType): string | undefined {
+  switch (from) {
+    case 'json':
+      return toCompactJson(value);
+    case 'bool':
+      // Python `str(True)`.
+      return value ? 'True' : 'False';
+    case 'bigint':
+      return String(value);
+    case 'double':
+      return formatPythonFloat(numberOf(value));
+    default:
+      return undefined;
+  }
+}
+
+/** Epoch microseconds for timestamp coercion: ISO date-time, ISO date (midnight) or unix seconds. */
+function toMicros(value: unknown, from: DataType): bigint | undefined {
+  if (from === 'bigint') return unixSecondsToMicros(BigInt(value as number | bigint));
+  if (from === 'double') return unixSecondsToMicros(numberOf(value));
+  if (from !== 'text') return undefined;
+  const text = value as string;
+  const seconds = parsePythonFloat(text);
+  return (
+    parseIsoTimestamp(text) ??
+    parseIsoDate(text) ??
+    (seconds === undefined ? undefined : unixSecondsToMicros(seconds))
+  );
+}
+
+// dlt reads an ISO date first, then anything a timestamp can be read from (taking its UTC date).
+function textToDateMicros(text: string): bigint | undefined {
+  return parseIsoDate(text) ?? toMicros(text, 'text');
+}
+
+function textToBool(text: string): boolean | undefined {
+  const lower = text.toLowerCase();
+  if (TRUE_TEXT.has(lower)) return true;
+  return FALSE_TEXT.has(lower) ? false : undefined;
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return parseJsonText(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function doubleToInteger(value: number): number | bigint | undefined {
+  return Number.isInteger(value) ? toIntegerValue(BigInt(value)) : undefined;
+}
+
+function toIntegerValue(value: number | bigint): number | bigint {
+  if (typeof value === 'number') return value;
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value;
+}
+
+function numberOf(value: unknown): number {
+  if (value instanceof JsonDouble) return value.value;
+  return Number(value);
+}
+
+function finiteOrUndefined(value: number): number | undefined {
+  return Number.isFinite(value) ? value : undefined;
+}
+
+function mapDefined<T, R>(value: T | undefined, f: (v: T) => R): R | undefined {
+  return value === undefined ? undefined : f(value);
+}
