@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { ProgressRenderer } from '../src/cli/progress-renderer.js';
 import { formatSummary } from '../src/cli/summary.js';
 import { loadConfigFile } from '../src/config/load-config-file.js';
 import { DuckDbDestination } from '../src/destinations/duckdb/duckdb-destination.js';
@@ -19,9 +20,14 @@ process.env.API_KEY = DEMO_API_KEY;
 try {
   console.log(`demo task API on ${api.url} with ${api.tasks.length} tasks (5% transient faults)`);
   const source = await loadConfigFile(configFile, { baseUrl: api.url });
+  const progress = new ProgressRenderer({
+    write: (text) => process.stderr.write(text),
+    isTTY: process.stderr.isTTY === true,
+  });
   const report = await runPipeline(source, {
     pipelineName: 'task_management',
     destination: new DuckDbDestination(databaseFile),
+    runtime: { emit: (event) => progress.handle(event) },
   });
   process.stdout.write(formatSummary(report));
 

@@ -92,20 +92,23 @@ describe('pipeline behaviour on a real DuckDB file', () => {
     expect(tags).toEqual([{ value: 'again' }]);
   });
 
-  const withDisposition = (write_disposition: 'append' | 'replace') =>
+  /** The task resource without the seed's hints, with chosen resource and client settings. */
+  const taskSource = (resource: Record<string, unknown> = {}, client: Record<string, unknown> = {}) =>
     restApiSource({
       client: {
         base_url: api.url,
         auth: { type: 'api_key', name: 'api_key', api_key: DEMO_API_KEY, location: 'query' },
+        ...client,
       },
       resources: [
         {
           name: 'task_management',
-          write_disposition,
           endpoint: { path: '/v1/tasks', paginator: { type: 'offset', limit: 100 } },
+          ...resource,
         },
       ],
     });
+  const withDisposition = (write_disposition: 'append' | 'replace') => taskSource({ write_disposition });
 
   it('appends on every run with append', async () => {
     api.setTasks(generateTasks({ count: 130, seed: 7 }));
@@ -129,15 +132,10 @@ describe('pipeline behaviour on a real DuckDB file', () => {
   it('cuts off a response slower than the total deadline and retries it', async () => {
     api.setTasks(generateTasks({ count: 3, seed: 1 }));
     api.configure({ latencyMs: 1500 });
-    const source = restApiSource({
-      client: {
-        base_url: api.url,
-        auth: { type: 'api_key', name: 'api_key', api_key: DEMO_API_KEY, location: 'query' },
-        timeout: 0.3,
-        retry: { max_retries: 1, backoff_factor: 0.01 },
-      },
-      resources: [{ name: 'task_management', endpoint: { path: '/v1/tasks', paginator: 'single_page' } }],
-    });
+    const source = taskSource(
+      { endpoint: { path: '/v1/tasks', paginator: 'single_page' } },
+      { timeout: 0.3, retry: { max_retries: 1, backoff_factor: 0.01 } },
+    );
     const started = Date.now();
     const failure = await run(source).catch((e: unknown) => e);
     expect((failure as TributaryError).code).toBe('HTTP_TIMEOUT');
@@ -148,20 +146,7 @@ describe('pipeline behaviour on a real DuckDB file', () => {
 
   it('finds the records without a data_selector and stops on the total', async () => {
     api.setTasks(generateTasks({ count: 230, seed: 10 }));
-    const report = await run(
-      restApiSource({
-        client: {
-          base_url: api.url,
-          auth: { type: 'api_key', name: 'api_key', api_key: DEMO_API_KEY, location: 'query' },
-        },
-        resources: [
-          {
-            name: 'task_management',
-            endpoint: { path: '/v1/tasks', paginator: { type: 'offset', limit: 100 } },
-          },
-        ],
-      }),
-    );
+    const report = await run(taskSource());
     expect(report.resources[0]).toMatchObject({
       records: 230,
       pages: 3,

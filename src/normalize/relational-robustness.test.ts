@@ -3,23 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { JsonValue } from './json-values.js';
 import { createNaming } from './naming.js';
 import { NameCollisionError } from './normalize-errors.js';
-import { type FlattenOptions, flattenRecord, type NormalizedRow } from './relational.js';
+import { flatten, naming, ROOT } from './relational.fixture.js';
+import { flattenRecord } from './relational.js';
 
 // What flattenRecord guarantees beyond reproducing dlt (dlt's vectors are in relational.test.ts).
-const ROOT = 'ROOTID00000000';
-const naming = createNaming();
 const rootSys = { _dlt_load_id: 'LOAD1', _dlt_id: ROOT };
-
-function flatten(record: JsonValue, options: Partial<FlattenOptions> = {}): NormalizedRow[] {
-  return flattenRecord(record, {
-    table: 't',
-    naming,
-    loadId: 'LOAD1',
-    rootKey: false,
-    rootId: () => ROOT,
-    ...options,
-  });
-}
 
 describe('flattenRecord beyond dlt', () => {
   it('draws a random root id by default', () => {

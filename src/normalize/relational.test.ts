@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { JsonDouble, type JsonValue } from './json-values.js';
+import { JsonDouble } from './json-values.js';
 import { createNaming } from './naming.js';
-import { type FlattenOptions, flattenRecord, type NormalizedRow } from './relational.js';
+import { flatten, ROOT } from './relational.fixture.js';
+import type { NormalizedRow } from './relational.js';
 import { rowHashId } from './row-ids.js';
 
 // Expected rows are the output of dlt 1.26.0's relational normalizer for the same item, with its random
 // root id replaced by ROOT (as the `rootId` option does here).
-const ROOT = 'ROOTID00000000';
-const naming = createNaming();
-
-function flatten(record: JsonValue, options: Partial<FlattenOptions> = {}): NormalizedRow[] {
-  return flattenRecord(record, {
-    table: 't',
-    naming,
-    loadId: 'LOAD1',
-    rootKey: false,
-    rootId: () => ROOT,
-    ...options,
-  });
-}
 
 /** Rows as `[table, parentTable, row]` with keys in order, so column order is compared too. */
 function shape(rows: NormalizedRow[]): Array<[string, string | undefined, Array<[string, unknown]>]> {

@@ -27,10 +27,10 @@ export function parseJsonBody(response: HttpResponse, method: string, shownUrl: 
   let text = response.body.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const contentType = response.headers['content-type'] ?? 'no content type';
-  const fail = (problem: string, cause?: unknown) =>
+  const fail = (problem: string, excerpt = '', cause?: unknown) =>
     new TributaryError(
       'RESPONSE_INVALID',
-      `${method} ${shownUrl} returned ${response.status} with ${problem} (${contentType}, ${response.body.length} bytes)`,
+      `${method} ${shownUrl} returned ${response.status} with ${problem} (${contentType}, ${response.body.length} bytes)${excerpt}`,
       { context: { url: shownUrl, status: response.status }, cause },
     );
   if (text.trim() === '') throw fail('an empty body where JSON was expected');
@@ -40,6 +40,6 @@ export function parseJsonBody(response: HttpResponse, method: string, shownUrl: 
     const reason = error instanceof Error ? error.message : String(error);
     const looksHtml = /^\s*</.test(text) || contentType.includes('html');
     const what = looksHtml ? 'an HTML page' : `a body that is not valid JSON (${reason})`;
-    throw fail(`${what} where JSON was expected: ${bodyExcerpt(response.body, 120)}`, error);
+    throw fail(`${what} where JSON was expected`, `: ${bodyExcerpt(response.body, 120)}`, error);
   }
 }
