@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { basename, extname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { configJsonSchema } from '../config/config-json-schema.js';
 import { loadConfigFile } from '../config/load-config-file.js';
 import { secretRegistry } from '../config/secret-registry.js';
 import { TributaryError } from '../errors/tributary-error.js';
@@ -73,6 +74,12 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'log every request')
     .action(async (config: string, flags: RunFlags) => {
       process.exitCode = await runCommand(config, flags);
+    });
+  program
+    .command('schema')
+    .description('print the JSON Schema of the config file (for editor completion in YAML and JSON)')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     });
   return program;
 }

@@ -40,6 +40,51 @@ const writeDispositionSchema = z.union([
   }),
 ]);
 
+/** A function, in TypeScript configs only (dlt's Python callables). */
+const callable = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
+  message: 'expected a function (TypeScript configs only)',
+});
+
+export const incrementalConfigSchema = z.strictObject({
+  cursor_path: z.string().min(1),
+  initial_value: z.unknown().optional(),
+  end_value: z.unknown().optional(),
+  start_param: z.string().optional(),
+  end_param: z.string().optional(),
+  convert: callable.optional(),
+  transform: callable.optional(),
+  last_value_func: z.union([z.enum(['max', 'min']), callable]).optional(),
+  primary_key: z.union([z.string(), z.array(z.string())]).optional(),
+  row_order: z.enum(['asc', 'desc']).nullable().optional(),
+  lag: z.number().optional(),
+  on_cursor_value_missing: z.enum(['raise', 'include', 'exclude']).optional(),
+  range_start: z.enum(['open', 'closed']).optional(),
+  range_end: z.enum(['open', 'closed']).optional(),
+  allow_external_schedulers: z.boolean().optional(),
+});
+export type IncrementalConfig = z.infer<typeof incrementalConfigSchema>;
+
+const legacyIncrementalParam = incrementalConfigSchema
+  .omit({ start_param: true, end_param: true, end_value: true })
+  .extend({ type: z.literal('incremental') });
+
+const responseActionSchema = z.union([
+  callable,
+  z.strictObject({
+    status_code: z.number().int().optional(),
+    content: z.string().optional(),
+    action: z.union([z.literal('ignore'), callable, z.array(callable)]),
+  }),
+]);
+export type ResponseActionConfig = z.infer<typeof responseActionSchema>;
+
+const processingStepSchema = z.strictObject({
+  filter: callable.optional(),
+  map: callable.optional(),
+  yield_map: callable.optional(),
+});
+export type ProcessingStepConfig = z.infer<typeof processingStepSchema>;
+
 const resolveParam = z.strictObject({
   type: z.literal('resolve'),
   resource: z.string(),
@@ -52,6 +97,7 @@ const paramValue = z.union([
   z.null(),
   z.array(z.unknown()),
   resolveParam,
+  legacyIncrementalParam,
 ]);
 
 export const endpointConfigSchema = z.strictObject({
@@ -63,8 +109,8 @@ export const endpointConfigSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   paginator: paginatorConfigSchema.nullable().optional(),
   data_selector: z.string().nullable().optional(),
-  response_actions: z.array(z.unknown()).optional(),
-  incremental: z.record(z.string(), z.unknown()).optional(),
+  response_actions: z.array(responseActionSchema).optional(),
+  incremental: incrementalConfigSchema.optional(),
   auth: authConfigSchema.nullable().optional(),
 });
 export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
@@ -81,7 +127,7 @@ const resourceBaseShape = {
   max_table_nesting: z.number().int().nonnegative().optional(),
   selected: z.boolean().optional(),
   include_from_parent: z.array(z.string()).optional(),
-  processing_steps: z.array(z.unknown()).optional(),
+  processing_steps: z.array(processingStepSchema).optional(),
   schema_contract: z.unknown().optional(),
   table_format: z.string().optional(),
   file_format: z.string().optional(),
@@ -105,6 +151,8 @@ export type ClientConfig = z.infer<typeof clientConfigSchema>;
 
 /** The whole `rest_api_source` config, as dlt's `RESTAPIConfig`. */
 export const restApiConfigSchema = z.strictObject({
+  /** The JSON Schema a JSON config names for editors; ignored. */
+  $schema: z.string().optional(),
   client: clientConfigSchema,
   resource_defaults: resourceDefaultsSchema.optional(),
   resources: z.array(z.union([z.string().min(1), resourceConfigSchema])).min(1),

@@ -72,7 +72,9 @@ export async function loadConfigFile(file: string, options: LoadConfigOptions = 
         ? exported
         : { ...exported, client: { ...exported.client, base_url: options.baseUrl } };
     }
-    return restApiSource(withBaseUrl(resolveSecretTemplates(exported, sources), options.baseUrl));
+    return restApiSource(withBaseUrl(resolveSecretTemplates(exported, sources), options.baseUrl), {
+      secrets: sources,
+    });
   }
   let text: string;
   try {
@@ -82,5 +84,8 @@ export async function loadConfigFile(file: string, options: LoadConfigOptions = 
   }
   return restApiSource(
     withBaseUrl(resolveSecretTemplates(await readDocument(path, text), sources), options.baseUrl),
+    {
+      secrets: sources,
+    },
   );
 }

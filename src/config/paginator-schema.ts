@@ -30,7 +30,6 @@ const pageNumberPaginator = z.strictObject({
 });
 
 const singlePagePaginator = z.strictObject({ type: z.literal('single_page') });
-const autoPaginator = z.strictObject({ type: z.literal('auto') });
 
 const jsonLinkPaginator = z.strictObject({
   type: z.union([z.literal('json_link'), z.literal('json_response')]),
@@ -42,6 +41,9 @@ const headerLinkPaginator = z.strictObject({
   links_next_key: z.string().optional(),
 });
 
+/** Beyond dlt (dlt-hub/dlt#4428): the cursor of the first request; `""` counts (sends `cursor=`). */
+const initialCursor = z.union([z.string(), z.number()]).nullable().optional();
+
 const cursorPaginator = z.strictObject({
   type: z.literal('cursor'),
   cursor_path: jsonPath.optional(),
@@ -49,13 +51,48 @@ const cursorPaginator = z.strictObject({
   cursor_body_path: z.string().nullable().optional(),
   stop_after_empty_page: stopAfterEmptyPage,
   has_more_path: jsonPath.nullable().optional(),
+  initial_cursor: initialCursor,
 });
 
 const headerCursorPaginator = z.strictObject({
   type: z.literal('header_cursor'),
-  cursor_key: z.string().optional(),
-  cursor_param: z.string().optional(),
+  cursor_key: z.string().min(1).optional(),
+  cursor_param: z.string().min(1).optional(),
+  initial_cursor: initialCursor,
 });
+
+const TYPED_PAGINATORS = [
+  offsetPaginator,
+  pageNumberPaginator,
+  jsonLinkPaginator,
+  headerLinkPaginator,
+  headerCursorPaginator,
+  cursorPaginator,
+];
+
+/**
+ * `auto` (detect from the first response). dlt types every paginator dict's `type` with the full list
+ * of names, so `{type: 'auto', next_url_path: 'x'}` passes its validation and the keys are ignored:
+ * `auto` takes the keys of any one paginator, not a mix. (A dict without `type` fails dlt's
+ * validation, and so fails here.)
+ */
+const autoPaginator = z
+  .strictObject({
+    ...offsetPaginator.shape,
+    ...pageNumberPaginator.shape,
+    ...jsonLinkPaginator.shape,
+    ...headerLinkPaginator.shape,
+    ...headerCursorPaginator.shape,
+    ...cursorPaginator.shape,
+  })
+  .partial()
+  .extend({ type: z.literal('auto') })
+  .superRefine((value, ctx) => {
+    const keys = Object.keys(value).filter((key) => key !== 'type');
+    if (!TYPED_PAGINATORS.some((p) => keys.every((key) => key in p.shape))) {
+      ctx.addIssue({ code: 'custom', message: '`auto` takes the keys of one paginator type, not a mix' });
+    }
+  });
 
 export const PAGINATOR_TYPES = [
   'offset',
@@ -87,3 +124,7 @@ export const paginatorConfigSchema = z.union([
 export type PaginatorConfig = z.infer<typeof paginatorConfigSchema>;
 export type OffsetPaginatorConfig = z.infer<typeof offsetPaginator>;
 export type PageNumberPaginatorConfig = z.infer<typeof pageNumberPaginator>;
+export type JsonLinkPaginatorConfig = z.infer<typeof jsonLinkPaginator>;
+export type HeaderLinkPaginatorConfig = z.infer<typeof headerLinkPaginator>;
+export type CursorPaginatorConfig = z.infer<typeof cursorPaginator>;
+export type HeaderCursorPaginatorConfig = z.infer<typeof headerCursorPaginator>;

@@ -75,8 +75,16 @@ describe('restApiSource config', () => {
   });
 
   it('detects single-entity paths: selector $ and one page', () => {
-    const [plan] = restApiSource({ client, resources: [{ name: 'r', endpoint: '/users/{id}' }] }).resources;
-    expect(plan?.endpoint).toMatchObject({ data_selector: '$', paginator: { type: 'single_page' } });
+    const [plan] = restApiSource({
+      client,
+      resources: [{ name: 'r', endpoint: { path: '/users/{id}', params: { id: 5 } } }],
+    }).resources;
+    expect(plan?.endpoint).toMatchObject({
+      path: '/users/5',
+      data_selector: '$',
+      paginator: { type: 'single_page' },
+    });
+    expect(plan?.endpoint.params).toEqual({});
   });
 
   it('names a misspelled key by its path', () => {
@@ -119,9 +127,93 @@ describe('restApiSource config', () => {
     expect(configError({ client, resources: [] })).toContain('resources:');
   });
 
-  it('says plainly which features this version does not run yet', () => {
+  it('refuses include_from_parent on a resource without a parent', () => {
     expect(configError({ client, resources: [{ name: 'r', include_from_parent: ['id'] }] })).toContain(
-      'not supported',
+      'resources[0].include_from_parent: the resource has no parent resource',
     );
+  });
+
+  it('finds the parent from placeholders and orders parents before children', () => {
+    const { resources } = restApiSource({
+      client,
+      resources: [
+        { name: 'comments', endpoint: { path: 'issues/{resources.issues.number}/comments' } },
+        { name: 'reactions', endpoint: { path: 'r', params: { c: '{resources.comments.id}' } } },
+        'issues',
+      ],
+    });
+    expect(resources.map((r) => [r.name, r.parent])).toEqual([
+      ['issues', undefined],
+      ['comments', 'issues'],
+      ['reactions', 'comments'],
+    ]);
+  });
+
+  it('reads the legacy resolve param as a parent binding', () => {
+    const [, child] = restApiSource({
+      client,
+      resources: [
+        'issues',
+        {
+          name: 'c',
+          endpoint: {
+            path: 'i/{n}/c',
+            params: { n: { type: 'resolve', resource: 'issues', field: 'number' } },
+          },
+        },
+      ],
+    }).resources;
+    expect(child?.parent).toBe('issues');
+  });
+
+  it('explains bad placeholders, cycles, unknown and multiple parents', () => {
+    expect(configError({ client, resources: [{ name: 'r', endpoint: 'users/{id}' }] })).toContain(
+      'has no param of that name',
+    );
+    expect(
+      configError({ client, resources: [{ name: 'r', endpoint: { path: 'x', params: { q: '{oops}' } } }] }),
+    ).toContain('write literal braces as "{{" and "}}"');
+    expect(
+      configError({
+        client,
+        resources: [
+          { name: 'a', endpoint: 'a/{resources.b.id}' },
+          { name: 'b', endpoint: 'b/{resources.a.id}' },
+        ],
+      }),
+    ).toContain('cycle: a → b → a');
+    expect(configError({ client, resources: [{ name: 'a', endpoint: 'a/{resources.zz.id}' }] })).toContain(
+      'unknown resource "zz"',
+    );
+    expect(
+      configError({
+        client,
+        resources: [
+          'x',
+          'y',
+          { name: 'a', endpoint: { path: 'a/{resources.x.id}', params: { y: '{resources.y.id}' } } },
+        ],
+      }),
+    ).toContain('one parent only');
+  });
+
+  it('turns a legacy incremental param into the incremental of the endpoint', () => {
+    const [plan] = restApiSource({
+      client,
+      resources: [
+        {
+          name: 'r',
+          endpoint: {
+            params: { since: { type: 'incremental', cursor_path: 'updated_at', initial_value: '2024' } },
+          },
+        },
+      ],
+    }).resources;
+    expect(plan?.incremental).toEqual({
+      cursor_path: 'updated_at',
+      initial_value: '2024',
+      start_param: 'since',
+    });
+    expect(plan?.endpoint.params).toEqual({});
   });
 });

@@ -1,13 +1,19 @@
 import { ConfigError } from '../errors/tributary-error.js';
+import { completeAuthFromSecrets } from './auth-credentials.js';
 import {
   type ClientConfig,
   type ColumnHints,
   type EndpointConfig,
+  type IncrementalConfig,
+  type ProcessingStepConfig,
   type ResourceConfig,
+  type ResponseActionConfig,
   type RestApiConfig,
   restApiConfigSchema,
 } from './config-schema.js';
+import { bindEndpoint, dependencyOrder } from './resource-bindings.js';
 import { applyResourceDefaults } from './resource-defaults.js';
+import { defaultSecretSources, type SecretSources } from './secrets.js';
 import { formatConfigIssues } from './validation-errors.js';
 
 /** One resource after defaults, shorthands and single-entity detection: what the pipeline runs. */
@@ -23,6 +29,13 @@ export interface ResourcePlan {
   maxTableNesting: number | undefined;
   selected: boolean;
   endpoint: EndpointConfig & { path: string };
+  /** The resource whose records this one is fetched for. */
+  parent: string | undefined;
+  includeFromParent: string[];
+  /** Incremental settings, from `endpoint.incremental` or a legacy `{type: incremental}` param. */
+  incremental: IncrementalConfig | undefined;
+  responseActions: ResponseActionConfig[];
+  processingSteps: ProcessingStepConfig[];
 }
 
 /** A validated `rest_api_source`, ready to run. */
@@ -34,29 +47,32 @@ export interface RestApiSource {
   readonly resources: readonly ResourcePlan[];
 }
 
-/** dlt's auth shorthands: a bare type string, or a dict without `type` (which is bearer). */
-function expandAuth(auth: unknown): unknown {
-  if (typeof auth === 'string') return { type: auth };
-  if (typeof auth === 'object' && auth !== null && !Array.isArray(auth) && !('type' in auth)) {
-    return { type: 'bearer', ...auth };
-  }
-  return auth;
-}
-
-function expandAuthShorthands(config: unknown): unknown {
+/**
+ * dlt's auth shorthands and credential lookup: a bare type string, a dict without `type` (bearer),
+ * or a dict missing a required field is completed from the environment and secrets files.
+ */
+function expandAuthShorthands(config: unknown, sources: SecretSources): unknown {
   if (typeof config !== 'object' || config === null) return config;
-  const copy = structuredClone(config) as Record<string, unknown>;
-  const visitEndpoint = (holder: unknown) => {
-    if (typeof holder !== 'object' || holder === null) return;
-    const endpoint = (holder as { endpoint?: unknown }).endpoint;
-    if (typeof endpoint === 'object' && endpoint !== null && 'auth' in endpoint) {
-      (endpoint as { auth: unknown }).auth = expandAuth((endpoint as { auth: unknown }).auth);
+  const copy = { ...(config as Record<string, unknown>) };
+  const expand = (holder: Record<string, unknown> | undefined) => {
+    if (holder && 'auth' in holder && holder.auth !== null && holder.auth !== undefined) {
+      holder.auth = completeAuthFromSecrets(holder.auth, sources);
     }
   };
-  const client = copy.client as Record<string, unknown> | undefined;
-  if (client && 'auth' in client && client.auth !== null) client.auth = expandAuth(client.auth);
-  visitEndpoint(copy.resource_defaults);
-  if (Array.isArray(copy.resources)) for (const resource of copy.resources) visitEndpoint(resource);
+  const withEndpoint = (resource: unknown) => {
+    if (typeof resource !== 'object' || resource === null) return resource;
+    const endpoint = (resource as { endpoint?: unknown }).endpoint;
+    if (typeof endpoint !== 'object' || endpoint === null) return resource;
+    const expanded = { ...(endpoint as Record<string, unknown>) };
+    expand(expanded);
+    return { ...resource, endpoint: expanded };
+  };
+  if (typeof copy.client === 'object' && copy.client !== null) {
+    copy.client = { ...(copy.client as Record<string, unknown>) };
+    expand(copy.client as Record<string, unknown>);
+  }
+  if (copy.resource_defaults !== undefined) copy.resource_defaults = withEndpoint(copy.resource_defaults);
+  if (Array.isArray(copy.resources)) copy.resources = copy.resources.map(withEndpoint);
   return copy;
 }
 
@@ -69,24 +85,33 @@ function isSingleEntityPath(path: string): boolean {
   return /\{[A-Za-z0-9._-]+\}/.test(last);
 }
 
-const NOT_YET: Array<[keyof ResourceConfig | keyof EndpointConfig, string]> = [
-  ['include_from_parent', 'parent/child resources'],
-  ['processing_steps', 'processing steps'],
-  ['response_actions', 'response actions'],
-  ['incremental', 'incremental loading'],
-];
+/** The incremental of an endpoint: `endpoint.incremental`, or a legacy param (which wins, as in dlt). */
+function incrementalOf(where: string, endpoint: EndpointConfig): ResourcePlan['incremental'] {
+  const legacy = Object.entries(endpoint.params ?? {}).filter(
+    ([, v]) => typeof v === 'object' && v !== null && !Array.isArray(v) && v.type === 'incremental',
+  );
+  if (legacy.length > 1) throw new ConfigError(`${where}.params: only one incremental param is allowed`);
+  const [entry] = legacy;
+  if (entry === undefined) return endpoint.incremental;
+  const [param, value] = entry;
+  const { type: _type, ...settings } = value as unknown as IncrementalConfig & { type: string };
+  delete endpoint.params?.[param];
+  return { ...settings, start_param: param };
+}
 
 function toPlan(resource: ResourceConfig, index: number): ResourcePlan {
-  const endpoint = resource.endpoint as EndpointConfig & { path: string };
-  for (const [key, feature] of NOT_YET) {
-    const holder = key in resource ? resource : endpoint;
-    if ((holder as Record<string, unknown>)[key] !== undefined) {
-      throw new ConfigError(`resources[${index}].${key}: ${feature} are not supported by this version yet`);
-    }
-  }
+  const where = `resources[${index}]`;
+  let endpoint = { ...(resource.endpoint as EndpointConfig & { path: string }) };
+  endpoint.params = { ...endpoint.params };
   if (isSingleEntityPath(endpoint.path)) {
     if (endpoint.data_selector == null) endpoint.data_selector = '$';
     if (endpoint.paginator == null) endpoint.paginator = { type: 'single_page' };
+  }
+  const incremental = incrementalOf(`${where}.endpoint`, endpoint);
+  const bound = bindEndpoint(`${where}.endpoint`, endpoint, incremental !== undefined);
+  endpoint = bound.endpoint;
+  if (resource.include_from_parent?.length && bound.parent === undefined) {
+    throw new ConfigError(`${where}.include_from_parent: the resource has no parent resource`);
   }
   const disposition = resource.write_disposition ?? 'append';
   const columns = Array.isArray(resource.columns)
@@ -106,6 +131,11 @@ function toPlan(resource: ResourceConfig, index: number): ResourcePlan {
     maxTableNesting: resource.max_table_nesting,
     selected: resource.selected ?? true,
     endpoint,
+    parent: bound.parent,
+    includeFromParent: resource.include_from_parent ?? [],
+    incremental,
+    responseActions: endpoint.response_actions ?? [],
+    processingSteps: resource.processing_steps ?? [],
   };
 }
 
@@ -119,8 +149,13 @@ function toPlan(resource: ResourceConfig, index: number): ResourcePlan {
  *   resources: ['users'],
  * });
  */
-export function restApiSource(config: unknown, options: { name?: string } = {}): RestApiSource {
-  const parsed = restApiConfigSchema.safeParse(expandAuthShorthands(config));
+export function restApiSource(
+  config: unknown,
+  options: { name?: string; secrets?: SecretSources } = {},
+): RestApiSource {
+  const parsed = restApiConfigSchema.safeParse(
+    expandAuthShorthands(config, options.secrets ?? defaultSecretSources()),
+  );
   if (!parsed.success) {
     const lines = formatConfigIssues(parsed.error.issues);
     throw new ConfigError(`invalid config:\n  ${lines.join('\n  ')}`);
@@ -134,5 +169,10 @@ export function restApiSource(config: unknown, options: { name?: string } = {}):
     seen.add(plan.name);
     return plan;
   });
-  return { kind: 'rest_api_source', name: options.name ?? 'rest_api', client: valid.client, resources };
+  return {
+    kind: 'rest_api_source',
+    name: options.name ?? 'rest_api',
+    client: valid.client,
+    resources: dependencyOrder(resources),
+  };
 }

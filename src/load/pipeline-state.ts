@@ -45,13 +45,12 @@ export function encodeState(state: PipelineState): string {
  */
 export function nextState(
   previous: PipelineState | undefined,
-  facts: Omit<PipelineState, '_state_version' | '_state_engine_version' | '_version_hash' | 'sources'>,
+  facts: Omit<PipelineState, '_state_version' | '_state_engine_version' | '_version_hash'>,
 ): { state: PipelineState; changed: boolean } {
   const draft: PipelineState = {
     _state_version: previous?._state_version ?? 0,
     _state_engine_version: STATE_ENGINE_VERSION,
     _version_hash: previous?._version_hash ?? '',
-    sources: previous?.sources ?? {},
     ...facts,
   };
   const hash = stateHash(draft);

@@ -11,7 +11,7 @@ import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { SchemaEvolver } from '../schema/schema-evolver.js';
 import type { StoredSchema } from '../schema/schema-types.js';
 import { bumpSchemaVersion, emptySchema } from '../schema/schema-version.js';
-import { extractResource } from './extract-to-package.js';
+import { extractSource } from './extract-source.js';
 import { newLoadId } from './load-id.js';
 import { RunCounters, type RunReport } from './run-report.js';
 import { pipelineWorkingDir } from './working-dir.js';
@@ -133,11 +133,17 @@ export async function runPipeline(source: RestApiSource, options: PipelineOption
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const evolver = new SchemaEvolver(structuredClone(schema), naming);
-    const rootTables: string[] = [];
+    let extracted: Awaited<ReturnType<typeof extractSource>>;
     try {
-      for (const plan of source.resources.filter((r) => r.selected)) {
-        rootTables.push(await extractResource(plan, { source, http, runtime, naming, evolver, writer }));
-      }
+      extracted = await extractSource({
+        source,
+        http,
+        runtime,
+        naming,
+        evolver,
+        writer,
+        sourceState: (previousState?.sources[source.name] ?? {}) as Record<string, unknown>,
+      });
     } catch (error) {
       await writer.discard();
       throw error;
@@ -146,6 +152,7 @@ export async function runPipeline(source: RestApiSource, options: PipelineOption
     }
     bumpSchemaVersion(evolver.schema);
     const { state, changed } = nextState(previousState, {
+      sources: { ...previousState?.sources, [source.name]: extracted.sourceState },
       pipeline_name: pipelineName,
       dataset_name: dataset,
       default_schema_name: source.name,
@@ -158,7 +165,7 @@ export async function runPipeline(source: RestApiSource, options: PipelineOption
         pipelineName,
         schemaName: source.name,
         createdAt: new Date(runtime.now()).toISOString(),
-        rootTables,
+        rootTables: extracted.rootTables,
         // Also when the destination lacks it (a new database for a known pipeline).
         state: changed || remoteState?._version_hash !== state._version_hash ? state : undefined,
       },

@@ -82,7 +82,16 @@ export class HttpClient {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
-  async send(req: HttpRequest, resource: string): Promise<HttpResponse> {
+  /**
+   * Sends one request, retrying as the policy says. `inspect` sees every response (retries
+   * included) before its status is judged; when it answers `ignore`, the response is returned
+   * marked `ignored` whatever its status.
+   */
+  async send(
+    req: HttpRequest,
+    resource: string,
+    inspect?: (response: HttpResponse) => 'ignore' | undefined,
+  ): Promise<HttpResponse & { ignored?: true }> {
     const { policy, runtime } = this.#options;
     const shownUrl = redactUrl(req.url);
     for (let attempt = 1; ; attempt++) {
@@ -90,6 +99,7 @@ export class HttpClient {
       const outcome = await this.#attempt(req, shownUrl);
       if (outcome.kind === 'response') {
         const { response } = outcome;
+        if (inspect?.(response) === 'ignore') return { ...response, ignored: true };
         if (response.status < 400) return response;
         const failure = this.#statusError(req, shownUrl, response, attempt);
         if (!policy.statusCodes.has(response.status) || attempt >= policy.maxAttempts) throw failure;

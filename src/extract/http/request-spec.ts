@@ -9,11 +9,15 @@ export interface RequestSpec {
   params: Record<string, unknown>;
   headers: Record<string, string>;
   json?: unknown;
+  /** Form body (a dict or list of pairs, URL-encoded) or a raw string body, as `requests` sends `data`. */
+  data?: unknown;
 }
 
 /** Changes a built request just before it is sent (auth). */
 export interface Authenticator {
-  apply(request: { url: URL; headers: Record<string, string> }): void;
+  apply(request: { url: URL; headers: Record<string, string> }): void | Promise<void>;
+  /** Called once when a request was refused with 401; true when a retry may now succeed. */
+  refresh?(): Promise<boolean>;
 }
 
 /** dlt's `join_url`: base and path joined with exactly one slash; an absolute path is used as is. */
@@ -35,7 +39,16 @@ function appendParam(query: URLSearchParams, key: string, value: unknown): void 
   else query.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
 }
 
-export function buildHttpRequest(spec: RequestSpec, auth?: Authenticator): HttpRequest {
+function encodeData(data: unknown, headers: Record<string, string>): string {
+  if (typeof data === 'string') return data;
+  const form = new URLSearchParams();
+  const pairs = Array.isArray(data) ? (data as Array<[string, unknown]>) : Object.entries(data as object);
+  for (const [key, value] of pairs) appendParam(form, key, value);
+  headers['content-type'] = 'application/x-www-form-urlencoded';
+  return form.toString();
+}
+
+export async function buildHttpRequest(spec: RequestSpec, auth?: Authenticator): Promise<HttpRequest> {
   const url = new URL(spec.url);
   for (const [key, value] of Object.entries(spec.params)) appendParam(url.searchParams, key, value);
   const headers: Record<string, string> = { 'user-agent': 'tributary', ...spec.headers };
@@ -43,8 +56,10 @@ export function buildHttpRequest(spec: RequestSpec, auth?: Authenticator): HttpR
   if (spec.json !== undefined) {
     headers['content-type'] = 'application/json';
     request.body = stringifyExact(spec.json);
+  } else if (spec.data !== undefined && spec.data !== null) {
+    request.body = encodeData(spec.data, headers);
   }
-  auth?.apply({ url, headers });
+  await auth?.apply({ url, headers });
   request.url = url.toString();
   return request;
 }

@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonValue } from '../../normalize/json-values.js';
-import type { HttpResponse } from '../http/http-client.js';
 import type { RequestSpec } from '../http/request-spec.js';
 import { OffsetPaginator, PageNumberPaginator } from './offset-paginator.js';
-import type { Paginator } from './paginator.js';
+import { request, response as responseAt, walkParams as walk } from './paginator-walk.fixture.js';
 
-const response: HttpResponse = { status: 200, headers: {}, body: Buffer.alloc(0), url: 'http://x' };
-const request = (): RequestSpec => ({ method: 'GET', url: 'http://x/items', params: {}, headers: {} });
-
-/** Feeds pages to a paginator and returns the params of every request it made. */
-function walk(
-  paginator: Paginator,
-  pages: Array<{ body: JsonValue; n: number }>,
-): Array<Record<string, unknown>> {
-  const req = request();
-  paginator.initRequest(req);
-  const sent: Array<Record<string, unknown>> = [];
-  for (const page of pages) {
-    sent.push({ ...req.params });
-    paginator.updateState({ response, body: page.body, data: Array.from({ length: page.n }, () => ({})) });
-    paginator.updateRequest(req);
-    if (!paginator.hasNextPage) break;
-  }
-  return sent;
-}
+const response = responseAt('http://api.test/items');
 
 describe('offset paginator', () => {
   it('walks offsets until the total: total 25, limit 10 → offsets 0, 10, 20', () => {
@@ -59,9 +39,15 @@ describe('offset paginator', () => {
     expect(p.stopReason).toBe('empty page');
   });
 
-  it('fails when a non-empty page has no total, and says how to turn totals off', () => {
+  it('after total 20 with limit 10: offset 10 and go on after page 1, stop after page 2', () => {
     const p = new OffsetPaginator({ type: 'offset', limit: 10 });
-    expect(() => walk(p, [{ body: { items: [] }, n: 10 }])).toThrow(/total_path: null/);
+    const req = request();
+    p.initRequest(req);
+    p.updateState({ response, body: { total: 20 }, data: [{}] });
+    p.updateRequest(req);
+    expect([req.params.offset, p.hasNextPage]).toEqual([10, true]);
+    p.updateState({ response, body: { total: 20 }, data: [{}] });
+    expect(p.hasNextPage).toBe(false);
   });
 
   it('treats maximum_offset as exclusive: limit 50, max 100 → offsets 0 and 50', () => {
@@ -135,6 +121,44 @@ describe('page number paginator', () => {
       [0, 1, 2, 3].map(() => ({ body: { total_pages: 3 }, n: 5 })),
     );
     expect(sent).toEqual([{ page: 1 }, { page: 2 }, { page: 3 }]);
+  });
+
+  it('stops on an empty page without advancing: base 1, page 1 → still page 1', () => {
+    const p = new PageNumberPaginator({ type: 'page_number', base_page: 1, page: 1, total_path: null });
+    const req = request();
+    p.initRequest(req);
+    p.updateState({ response, body: {}, data: [] });
+    p.updateRequest(req);
+    expect([p.hasNextPage, req.params.page, p.stopReason]).toEqual([false, 1, 'empty page']);
+  });
+
+  it('writes the page into the JSON body of a POST when page_body_path is given', () => {
+    const p = new PageNumberPaginator({
+      type: 'page_number',
+      page_body_path: 'paging.page',
+      total_path: null,
+    });
+    const req: RequestSpec = { ...request(), method: 'POST', json: { query: 'x' } };
+    p.initRequest(req);
+    p.updateState({ response, body: {}, data: [{}] });
+    p.updateRequest(req);
+    expect(req.json).toEqual({ query: 'x', paging: { page: 1 } });
+    expect(req.params).toEqual({});
+  });
+
+  it('lets has_more keep paging past maximum_page, as dlt does', () => {
+    const p = new PageNumberPaginator({
+      type: 'page_number',
+      maximum_page: 1,
+      total_path: null,
+      has_more_path: 'more',
+    });
+    const pages = [
+      { body: { more: true }, n: 1 },
+      { body: { more: 'no' }, n: 1 },
+    ];
+    expect(walk(p, pages)).toEqual([{ page: 0 }, { page: 1 }]);
+    expect(p.stopReason).toBe('has-more flag is false');
   });
 
   it('stops before maximum_page (exclusive)', () => {

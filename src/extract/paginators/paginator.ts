@@ -35,3 +35,21 @@ export function setBodyPath(request: RequestSpec, path: string, value: unknown):
   }
   node[parts[parts.length - 1] ?? path] = value;
 }
+
+/** A response header by name, case-insensitively (RFC 9110 §5.1), though the client lower-cases them. */
+export function responseHeader(response: HttpResponse, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  const direct = response.headers[lower];
+  if (direct !== undefined) return direct;
+  for (const [key, value] of Object.entries(response.headers)) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+/** A response value for an error message: JSON text, shortened (no secrets are expected in paging fields). */
+export function showValue(value: unknown): string {
+  const text =
+    typeof value === 'bigint'
+      ? String(value)
+      : (JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v)) ?? String(value));
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}

@@ -1,7 +1,9 @@
-import { TributaryError } from '../../errors/tributary-error.js';
+import { ConfigError, TributaryError } from '../../errors/tributary-error.js';
 import type { RequestSpec } from '../http/request-spec.js';
 import { findAll } from '../select/json-path.js';
-import { type PageContext, type Paginator, setBodyPath } from './paginator.js';
+import { readHasMore } from './has-more-flag.js';
+import { type PageContext, type Paginator, setBodyPath, showValue } from './paginator.js';
+import { pythonInt } from './python-coercion.js';
 
 export interface RangeOptions {
   /** Query param for the position, or undefined when it goes in the body. */
@@ -11,6 +13,11 @@ export interface RangeOptions {
   step: number;
   base: number;
   totalPath: string | null;
+  /**
+   * True when `total_path` was not configured and `"total"` is dlt's default. Such a total may be
+   * missing when `stop_after_empty_page` is on (beyond dlt, dlt-hub/dlt#4429).
+   */
+  totalPathIsDefault: boolean;
   maximum: number | null;
   stopAfterEmptyPage: boolean;
   hasMorePath: string | null;
@@ -18,33 +25,21 @@ export interface RangeOptions {
   unit: 'items' | 'pages';
 }
 
-const TRUE_WORDS = new Set(['yes', 'true', 't', 'y', '1']);
-const FALSE_WORDS = new Set(['no', 'false', 'f', 'n', '0']);
-
-function paginationError(message: string): TributaryError {
-  return new TributaryError('PAGINATION', message);
-}
-
-/** The first match of a path that must be present, as dlt reads totals and has-more flags. */
-function required(path: string, body: unknown, what: string, hint: string): unknown {
-  const matches = findAll(path, body);
-  const value = matches[0];
-  if (value === undefined || value === null) {
-    throw paginationError(`${what} not found in the response at path "${path}"; ${hint}`);
-  }
-  return value;
-}
-
 /**
  * The shared algorithm of dlt's offset and page-number paginators (`RangePaginator`): a position
  * that advances by `step`, stopping on an empty page, at the total, at an exclusive maximum, or
  * when a has-more flag says so (which overrides total and maximum, as in dlt).
+ *
+ * Works without `initRequest` (a detected paginator never gets one, as in dlt): the first request
+ * then carries no position and the second one carries `start + step`.
  */
 export class RangePaginator implements Paginator {
   hasNextPage = true;
   stopReason: string | undefined;
   protected current: number;
   readonly #options: RangeOptions;
+  /** A default `total_path` found nothing on some page, so only an empty page can end the walk. */
+  #totalMissing = false;
 
   constructor(options: RangeOptions) {
     if (
@@ -53,9 +48,8 @@ export class RangePaginator implements Paginator {
       options.hasMorePath === null &&
       !options.stopAfterEmptyPage
     ) {
-      throw new TributaryError(
-        'CONFIG_INVALID',
-        'one of `total_path`, `maximum_offset` (or `maximum_page`), `has_more_path` or `stop_after_empty_page` must be set',
+      throw new ConfigError(
+        'paginator: one of `total_path`, `maximum_offset` (or `maximum_page`), `has_more_path` or `stop_after_empty_page` must be set',
       );
     }
     this.#options = options;
@@ -64,6 +58,8 @@ export class RangePaginator implements Paginator {
 
   initRequest(request: RequestSpec): void {
     this.hasNextPage = true;
+    this.stopReason = undefined;
+    this.#totalMissing = false;
     this.current = this.#options.start;
     this.writePosition(request);
   }
@@ -81,43 +77,48 @@ export class RangePaginator implements Paginator {
   updateState({ body, data }: PageContext): void {
     const o = this.#options;
     if (o.stopAfterEmptyPage && data.length === 0) {
-      this.stop('empty page');
+      this.stop(this.#totalMissing ? `empty page (the responses carry no "${o.totalPath}")` : 'empty page');
       return;
     }
-    let total: number | undefined;
-    if (o.totalPath !== null) {
-      const raw = required(
-        o.totalPath,
-        body,
-        `total ${o.unit}`,
-        'set `total_path: null` if the API has no total',
-      );
-      total = typeof raw === 'bigint' ? Number(raw) : Number.parseInt(String(raw), 10);
-      if (Number.isNaN(total))
-        throw paginationError(`total ${o.unit} at path "${o.totalPath}" is not a number`);
-    }
+    const total = o.totalPath === null ? undefined : this.#readTotal(o.totalPath, body);
     this.current += o.step;
     if (total !== undefined && this.current >= total + o.base) this.stop(`reached total ${total} ${o.unit}`);
     else if (o.maximum !== null && this.current >= o.maximum) this.stop(`reached maximum ${o.maximum}`);
     if (o.hasMorePath !== null) {
-      const hasMore = toBoolean(required(o.hasMorePath, body, 'has-more flag', 'check `has_more_path`'));
+      const hasMore = readHasMore(o.hasMorePath, body);
       this.hasNextPage = hasMore;
       this.stopReason = hasMore ? undefined : 'has-more flag is false';
     }
+  }
+
+  /** The total (first match, Python `int()`), or undefined when a default path may miss it. */
+  #readTotal(path: string, body: unknown): number | undefined {
+    const o = this.#options;
+    const raw = findAll(path, body)[0];
+    if (raw === undefined || raw === null) {
+      // dlt-hub/dlt#4429: dlt fails here even though an empty page would end the walk. We keep
+      // paging when the user never asked for a total; an explicit `total_path` still fails.
+      if (o.totalPathIsDefault && o.stopAfterEmptyPage) {
+        this.#totalMissing = true;
+        return undefined;
+      }
+      throw new TributaryError(
+        'PAGINATION',
+        `total ${o.unit} not found in the response at path "${path}"; set \`total_path: null\` if the API has no total`,
+      );
+    }
+    const total = pythonInt(raw);
+    if (total === undefined) {
+      throw new TributaryError(
+        'PAGINATION',
+        `total ${o.unit} at path "${path}" is not an integer: ${showValue(raw)}`,
+      );
+    }
+    return total;
   }
 
   protected stop(reason: string): void {
     this.hasNextPage = false;
     this.stopReason = reason;
   }
-}
-
-function toBoolean(value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const word = value.toLowerCase();
-    if (TRUE_WORDS.has(word)) return true;
-    if (FALSE_WORDS.has(word)) return false;
-  }
-  throw paginationError(`has-more flag must be a boolean, got ${JSON.stringify(String(value))}`);
 }

@@ -1,0 +1,138 @@
+import type { ResourcePlan, RestApiSource } from '../config/rest-api-source.js';
+import { TributaryError } from '../errors/tributary-error.js';
+import { createAuthenticator } from '../extract/auth/create-authenticator.js';
+import type { HttpClient } from '../extract/http/http-client.js';
+import type { Authenticator } from '../extract/http/request-spec.js';
+import { IncrementalCursor, type IncrementalState } from '../extract/incremental/incremental-cursor.js';
+import { paginateResource } from '../extract/paginate-resource.js';
+import { applyProcessingSteps } from '../extract/processing-steps.js';
+import type { Bindings } from '../extract/request/endpoint-request.js';
+import type { LoadPackageWriter } from '../load/load-package.js';
+import { isJsonObject, type JsonValue } from '../normalize/json-values.js';
+import type { Naming } from '../normalize/naming.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { SchemaEvolver } from '../schema/schema-evolver.js';
+import { ResourceTableWriter } from './resource-table-writer.js';
+
+export interface ExtractContext {
+  source: RestApiSource;
+  http: HttpClient;
+  runtime: Runtime;
+  naming: Naming;
+  evolver: SchemaEvolver;
+  writer: LoadPackageWriter;
+  /** `sources.<source>` of the previous pipeline state. */
+  sourceState: Record<string, unknown>;
+}
+
+/** What extraction leaves: the root tables written and the new `sources.<source>` state. */
+export interface ExtractResult {
+  rootTables: string[];
+  sourceState: Record<string, unknown>;
+}
+
+interface ResourceRun {
+  plan: ResourcePlan;
+  children: ResourceRun[];
+  auth: Authenticator | undefined;
+  incremental: IncrementalCursor | undefined;
+  table: ResourceTableWriter | undefined;
+  pages: number;
+  records: number;
+  stopReason: string | undefined;
+}
+
+type IncrementalStates = Record<string, IncrementalState>;
+
+function storedIncremental(sourceState: Record<string, unknown>, resource: string): IncrementalStates {
+  const resources = sourceState.resources as Record<string, { incremental?: IncrementalStates }> | undefined;
+  return resources?.[resource]?.incremental ?? {};
+}
+
+/** `include_from_parent`: parent fields copied into each child record as `_<parent>_<field>`. */
+function withParentFields(run: ResourceRun, records: JsonValue[], parent: Bindings['parent']): JsonValue[] {
+  const fields = run.plan.includeFromParent;
+  if (fields.length === 0 || parent === undefined) return records;
+  const parentRecord = parent.record;
+  const extra: Record<string, JsonValue> = {};
+  for (const field of fields) {
+    if (!isJsonObject(parentRecord) || !(field in parentRecord)) {
+      throw new TributaryError(
+        'DATA_SELECTOR',
+        `resource ${run.plan.name}: include_from_parent field "${field}" is not a top-level field of ${parent.resource} records`,
+      );
+    }
+    extra[`_${parent.resource}_${field}`] = parentRecord[field] ?? null;
+  }
+  return records.map((record) => (isJsonObject(record) ? { ...record, ...extra } : record));
+}
+
+/**
+ * Extracts every selected resource into the load package. Resources without a parent run in
+ * config order; after each page of a parent, its children run once per record of that page (dlt's
+ * order), so memory holds one page per level.
+ */
+export async function extractSource(ctx: ExtractContext): Promise<ExtractResult> {
+  const runs = new Map<string, ResourceRun>();
+  for (const plan of ctx.source.resources) {
+    const stored = storedIncremental(ctx.sourceState, plan.name);
+    const run: ResourceRun = {
+      plan,
+      children: [],
+      auth: createAuthenticator('auth' in plan.endpoint ? plan.endpoint.auth : ctx.source.client.auth, {
+        http: ctx.http,
+        now: ctx.runtime.now,
+        resource: plan.name,
+      }),
+      incremental: plan.incremental
+        ? new IncrementalCursor(plan.incremental, stored[plan.incremental.cursor_path], plan.primaryKey)
+        : undefined,
+      table: plan.selected ? new ResourceTableWriter(plan, ctx.naming, ctx.evolver, ctx.writer) : undefined,
+      pages: 0,
+      records: 0,
+      stopReason: undefined,
+    };
+    runs.set(plan.name, run);
+    if (plan.parent !== undefined) runs.get(plan.parent)?.children.push(run);
+  }
+  const started = new Set<string>();
+  const execute = async (run: ResourceRun, parent: Bindings['parent']): Promise<void> => {
+    if (!started.has(run.plan.name)) {
+      started.add(run.plan.name);
+      ctx.runtime.emit({ type: 'resource_started', resource: run.plan.name });
+    }
+    const bindings: Bindings = {
+      ...(parent ? { parent } : {}),
+      ...(run.incremental ? { incremental: run.incremental } : {}),
+    };
+    const pages = paginateResource(run.plan, ctx.source.client, { http: ctx.http, runtime: ctx.runtime, auth: run.auth }, bindings);
+    for await (const page of pages) {
+      let records = applyProcessingSteps(page.records, run.plan.processingSteps);
+      let stop = false;
+      if (run.incremental) ({ kept: records, stop } = run.incremental.filter(records));
+      records = withParentFields(run, records, parent);
+      await run.table?.write(records);
+      run.pages++;
+      run.records += records.length;
+      run.stopReason = stop ? 'incremental: past the end of the window (row_order)' : page.stopReason;
+      ctx.runtime.emit({ type: 'page', resource: run.plan.name, page: run.pages, records: records.length, totalRecords: run.records });
+      for (const child of run.children) {
+        for (const record of records) await execute(child, { resource: run.plan.name, record });
+      }
+      if (stop) break;
+    }
+  };
+  for (const run of runs.values()) if (run.plan.parent === undefined) await execute(run, undefined);
+
+  const resources = { ...(ctx.sourceState.resources as Record<string, unknown> | undefined) };
+  for (const run of runs.values()) {
+    ctx.runtime.emit({ type: 'resource_finished', resource: run.plan.name, pages: run.pages, records: run.records, stopReason: run.stopReason });
+    const state = run.incremental?.state();
+    if (state && run.plan.incremental) {
+      const previous = (resources[run.plan.name] ?? {}) as { incremental?: IncrementalStates };
+      resources[run.plan.name] = { ...previous, incremental: { ...previous.incremental, [run.plan.incremental.cursor_path]: state } };
+    }
+  }
+  const rootTables = [...runs.values()].flatMap((run) => (run.table ? [run.table.table] : []));
+  return { rootTables, sourceState: { ...ctx.sourceState, resources } };
+}

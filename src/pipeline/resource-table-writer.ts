@@ -1,0 +1,72 @@
+import type { ResourcePlan } from '../config/rest-api-source.js';
+import type { LoadPackageWriter } from '../load/load-package.js';
+import { isJsonObject, type JsonValue } from '../normalize/json-values.js';
+import type { Naming } from '../normalize/naming.js';
+import { flattenRecord } from '../normalize/relational.js';
+import type { RowContext, SchemaEvolver } from '../schema/schema-evolver.js';
+
+/** dlt propagates `_dlt_root_id` to nested tables for these merge strategies (reference §2.3). */
+function needsRootKey(plan: ResourcePlan): boolean {
+  return plan.writeDisposition === 'merge' && plan.mergeStrategy !== 'scd2';
+}
+
+function recordKey(record: JsonValue, primaryKey: string[], index: number): string {
+  if (!isJsonObject(record) || primaryKey.length === 0) return `#${index + 1}`;
+  return primaryKey.map((key) => `${key}=${String(record[key] ?? null)}`).join(', ');
+}
+
+/**
+ * Turns one resource's records into rows of its tables: flattened (dlt's relational normalizer),
+ * coerced into the evolving schema, appended to the load package table by table.
+ */
+export class ResourceTableWriter {
+  readonly table: string;
+  readonly #plan: ResourcePlan;
+  readonly #naming: Naming;
+  readonly #evolver: SchemaEvolver;
+  readonly #writer: LoadPackageWriter;
+  #records = 0;
+
+  constructor(plan: ResourcePlan, naming: Naming, evolver: SchemaEvolver, writer: LoadPackageWriter) {
+    this.#plan = plan;
+    this.#naming = naming;
+    this.#evolver = evolver;
+    this.#writer = writer;
+    this.table = naming.normalizePath(plan.tableName);
+    evolver.declareRootTable(this.table, {
+      resource: plan.name,
+      writeDisposition: plan.writeDisposition,
+      mergeStrategy: plan.mergeStrategy,
+      primaryKey: plan.primaryKey,
+      mergeKey: plan.mergeKey,
+      columns: plan.columns,
+    });
+  }
+
+  async write(records: JsonValue[]): Promise<void> {
+    const plan = this.#plan;
+    const evolver = this.#evolver;
+    const isJsonColumn = (table: string, column: string) =>
+      evolver.schema.tables[table]?.columns[column]?.data_type === 'json';
+    const batches = new Map<string, Array<Record<string, unknown>>>();
+    records.forEach((record, index) => {
+      const context: RowContext = { resource: plan.name, recordKey: recordKey(record, plan.primaryKey, this.#records + index) };
+      const rows = flattenRecord(record, {
+        table: this.table,
+        naming: this.#naming,
+        loadId: this.#writer.loadId,
+        rootKey: needsRootKey(plan),
+        isJsonColumn,
+        ...(plan.maxTableNesting === undefined ? {} : { maxNesting: plan.maxTableNesting }),
+      });
+      for (const { table, parentTable, row } of rows) {
+        const coerced = evolver.coerceRow(table, parentTable, row, context);
+        const batch = batches.get(table);
+        if (batch === undefined) batches.set(table, [coerced]);
+        else batch.push(coerced);
+      }
+    });
+    this.#records += records.length;
+    for (const [table, rows] of batches) await this.#writer.write(table, rows);
+  }
+}
