@@ -85,12 +85,21 @@ export async function* paginateResource(
     const { method, url, params, json, data } = request;
     const fingerprint = digest(stringifyExact({ method, url, params, json, data }));
     if (sentBefore.has(fingerprint)) {
-      throw loopError(plan, 'the same request came up again', await buildHttpRequest(request), pageNumber - 1);
+      throw loopError(
+        plan,
+        'the same request came up again',
+        await buildHttpRequest(request),
+        pageNumber - 1,
+      );
     }
     sentBefore.add(fingerprint);
     const { sent, response } = await sendWithAuth(request, plan, deps, inspect);
     if (response.ignored) {
-      yield { records: [], pageNumber, stopReason: `response ${response.status} ignored by response_actions` };
+      yield {
+        records: [],
+        pageNumber,
+        stopReason: `response ${response.status} ignored by response_actions`,
+      };
       return;
     }
     const body = parseJsonBody(response, sent.method, redactUrl(sent.url));

@@ -7,7 +7,10 @@ type Step = (record: JsonValue) => unknown;
  * dlt's `processing_steps` (TypeScript configs): steps in list order, and inside one step `filter`
  * (keep when truthy), then `map` (replace), then `yield_map` (zero or more records).
  */
-export function applyProcessingSteps(records: JsonValue[], steps: readonly ProcessingStepConfig[]): JsonValue[] {
+export function applyProcessingSteps(
+  records: JsonValue[],
+  steps: readonly ProcessingStepConfig[],
+): JsonValue[] {
   let current = records;
   for (const step of steps) {
     if (step.filter) current = current.filter((record) => Boolean((step.filter as Step)(record)));

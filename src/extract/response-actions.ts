@@ -15,7 +15,9 @@ type Callable = (response: MutableResponse) => unknown;
  * them, or always when it has neither (then only a callable action runs). `ignore` ends the
  * resource's pagination quietly; callables are called with the response and may rewrite it.
  */
-export function responseInspector(actions: readonly ResponseActionConfig[]): ((response: MutableResponse) => ResponseVerdict) | undefined {
+export function responseInspector(
+  actions: readonly ResponseActionConfig[],
+): ((response: MutableResponse) => ResponseVerdict) | undefined {
   if (actions.length === 0) return undefined;
   return (response) => {
     for (const entry of actions) {

@@ -105,7 +105,12 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       ...(parent ? { parent } : {}),
       ...(run.incremental ? { incremental: run.incremental } : {}),
     };
-    const pages = paginateResource(run.plan, ctx.source.client, { http: ctx.http, runtime: ctx.runtime, auth: run.auth }, bindings);
+    const pages = paginateResource(
+      run.plan,
+      ctx.source.client,
+      { http: ctx.http, runtime: ctx.runtime, auth: run.auth },
+      bindings,
+    );
     for await (const page of pages) {
       let records = applyProcessingSteps(page.records, run.plan.processingSteps);
       let stop = false;
@@ -115,7 +120,13 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       run.pages++;
       run.records += records.length;
       run.stopReason = stop ? 'incremental: past the end of the window (row_order)' : page.stopReason;
-      ctx.runtime.emit({ type: 'page', resource: run.plan.name, page: run.pages, records: records.length, totalRecords: run.records });
+      ctx.runtime.emit({
+        type: 'page',
+        resource: run.plan.name,
+        page: run.pages,
+        records: records.length,
+        totalRecords: run.records,
+      });
       for (const child of run.children) {
         for (const record of records) await execute(child, { resource: run.plan.name, record });
       }
@@ -126,11 +137,20 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
 
   const resources = { ...(ctx.sourceState.resources as Record<string, unknown> | undefined) };
   for (const run of runs.values()) {
-    ctx.runtime.emit({ type: 'resource_finished', resource: run.plan.name, pages: run.pages, records: run.records, stopReason: run.stopReason });
+    ctx.runtime.emit({
+      type: 'resource_finished',
+      resource: run.plan.name,
+      pages: run.pages,
+      records: run.records,
+      stopReason: run.stopReason,
+    });
     const state = run.incremental?.state();
     if (state && run.plan.incremental) {
       const previous = (resources[run.plan.name] ?? {}) as { incremental?: IncrementalStates };
-      resources[run.plan.name] = { ...previous, incremental: { ...previous.incremental, [run.plan.incremental.cursor_path]: state } };
+      resources[run.plan.name] = {
+        ...previous,
+        incremental: { ...previous.incremental, [run.plan.incremental.cursor_path]: state },
+      };
     }
   }
   const rootTables = [...runs.values()].flatMap((run) => (run.table ? [run.table.table] : []));

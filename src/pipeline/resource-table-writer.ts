@@ -50,7 +50,10 @@ export class ResourceTableWriter {
       evolver.schema.tables[table]?.columns[column]?.data_type === 'json';
     const batches = new Map<string, Array<Record<string, unknown>>>();
     records.forEach((record, index) => {
-      const context: RowContext = { resource: plan.name, recordKey: recordKey(record, plan.primaryKey, this.#records + index) };
+      const context: RowContext = {
+        resource: plan.name,
+        recordKey: recordKey(record, plan.primaryKey, this.#records + index),
+      };
       const rows = flattenRecord(record, {
         table: this.table,
         naming: this.#naming,

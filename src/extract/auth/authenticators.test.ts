@@ -16,7 +16,10 @@ describe('auth and request building', async () => {
   it('appends a query api_key after the other params, encoded like requests does', async () => {
     const req = await buildHttpRequest(
       spec(),
-      createAuthenticator({ type: 'api_key', name: 'api_key', api_key: 'fake key+1', location: 'query' }, deps),
+      createAuthenticator(
+        { type: 'api_key', name: 'api_key', api_key: 'fake key+1', location: 'query' },
+        deps,
+      ),
     );
     expect(req.url).toBe(
       'http://127.0.0.1:9/v1/tasks?limit=100&offset=0&flag=True&ids=1&ids=2&api_key=fake+key%2B1',
@@ -24,7 +27,10 @@ describe('auth and request building', async () => {
   });
 
   it('puts an api_key in the Authorization header by default, without prefix', async () => {
-    const req = await buildHttpRequest(spec(), createAuthenticator({ type: 'api_key', api_key: 'fake-key' }, deps));
+    const req = await buildHttpRequest(
+      spec(),
+      createAuthenticator({ type: 'api_key', api_key: 'fake-key' }, deps),
+    );
     expect(req.headers.Authorization).toBe('fake-key');
   });
 
@@ -37,7 +43,10 @@ describe('auth and request building', async () => {
   });
 
   it('replaces a configured Authorization header with bearer or basic auth', async () => {
-    const bearer = await buildHttpRequest(spec(), createAuthenticator({ type: 'bearer', token: 'fake-token' }, deps));
+    const bearer = await buildHttpRequest(
+      spec(),
+      createAuthenticator({ type: 'bearer', token: 'fake-token' }, deps),
+    );
     expect(bearer.headers).toMatchObject({ Authorization: 'Bearer fake-token' });
     const basic = await buildHttpRequest(
       spec(),

@@ -14,7 +14,10 @@ export interface AuthDeps {
 }
 
 /** Builds the authenticator for an auth config; every credential is registered for redaction. */
-export function createAuthenticator(config: AuthConfig | null | undefined, deps: AuthDeps): Authenticator | undefined {
+export function createAuthenticator(
+  config: AuthConfig | null | undefined,
+  deps: AuthDeps,
+): Authenticator | undefined {
   if (config === null || config === undefined) return undefined;
   switch (config.type) {
     case 'bearer':

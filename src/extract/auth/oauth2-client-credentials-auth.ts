@@ -36,7 +36,13 @@ export function oauth2ClientCredentialsAuth(
       const pair = `${encodeURIComponent(config.client_id)}:${encodeURIComponent(config.client_secret)}`;
       headers.Authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
     }
-    const request = await buildHttpRequest({ method: 'POST', url: config.access_token_url, params: {}, headers, data: form });
+    const request = await buildHttpRequest({
+      method: 'POST',
+      url: config.access_token_url,
+      params: {},
+      headers,
+      data: form,
+    });
     const response = await deps.http.send(request, deps.resource);
     const body = parseJsonBody(response, 'POST', config.access_token_url);
     const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
@@ -45,7 +51,8 @@ export function oauth2ClientCredentialsAuth(
     }
     token = String(fields.access_token);
     secretRegistry.add(token);
-    const seconds = fields.expires_in === undefined ? (config.default_token_expiration ?? 3600) : Number(fields.expires_in);
+    const seconds =
+      fields.expires_in === undefined ? (config.default_token_expiration ?? 3600) : Number(fields.expires_in);
     expiresAt = deps.now() + seconds * 1000 - EXPIRY_MARGIN_MS;
   };
 

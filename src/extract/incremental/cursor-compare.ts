@@ -1,12 +1,15 @@
 import { TributaryError } from '../../errors/tributary-error.js';
-import { JsonDouble } from '../../normalize/json-values.js';
 import { formatTimestamp, parseIsoTimestamp } from '../../normalize/iso-timestamp.js';
+import { JsonDouble } from '../../normalize/json-values.js';
 
 /** A cursor value as a comparable primitive: numbers and bigints compare numerically, strings as text. */
 function primitive(value: unknown): number | bigint | string {
   if (value instanceof JsonDouble) return value.value;
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string') return value;
-  throw new TributaryError('CONFIG_INVALID', `cursor value ${JSON.stringify(String(value))} is not a number or a string`);
+  throw new TributaryError(
+    'CONFIG_INVALID',
+    `cursor value ${JSON.stringify(String(value))} is not a number or a string`,
+  );
 }
 
 /**

@@ -35,7 +35,10 @@ export class IncrementalCursor {
   constructor(config: IncrementalConfig, stored: IncrementalState | undefined, resourcePrimaryKey: string[]) {
     this.config = config;
     if (typeof config.last_value_func === 'function') {
-      throw new TributaryError('CONFIG_INVALID', 'incremental.last_value_func: only "max" and "min" are supported');
+      throw new TributaryError(
+        'CONFIG_INVALID',
+        'incremental.last_value_func: only "max" and "min" are supported',
+      );
     }
     this.#sign = config.last_value_func === 'min' ? -1 : 1;
     this.endValue = config.end_value ?? null;
@@ -89,14 +92,18 @@ export class IncrementalCursor {
       lag: this.config.lag ?? null,
       cursor_path: this.config.cursor_path,
     };
-    if (!(name in raw)) throw new TributaryError('CONFIG_INVALID', `unknown placeholder "{incremental.${name}}"`);
+    if (!(name in raw))
+      throw new TributaryError('CONFIG_INVALID', `unknown placeholder "{incremental.${name}}"`);
     const value = raw[name];
     const converted = ['start_value', 'last_value', 'initial_value', 'end_value'].includes(name);
     return converted && convert && value !== null ? convert(value) : value;
   }
 
   #hash(record: JsonValue): string {
-    const key = isJsonObject(record) && this.#primaryKey.length > 0 ? this.#primaryKey.map((k) => record[k] ?? null) : record;
+    const key =
+      isJsonObject(record) && this.#primaryKey.length > 0
+        ? this.#primaryKey.map((k) => record[k] ?? null)
+        : record;
     return createHash('sha256').update(stringifyExact(key)).digest('base64').slice(0, 22);
   }
 
@@ -115,7 +122,10 @@ export class IncrementalCursor {
         const mode = on_cursor_value_missing ?? 'raise';
         if (mode === 'include') kept.push(record);
         else if (mode === 'raise') {
-          throw new TributaryError('CONFIG_INVALID', `incremental cursor "${cursor_path}" is missing in a record`);
+          throw new TributaryError(
+            'CONFIG_INVALID',
+            `incremental cursor "${cursor_path}" is missing in a record`,
+          );
         }
         continue;
       }

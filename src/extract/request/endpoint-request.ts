@@ -2,8 +2,8 @@ import type { ClientConfig } from '../../config/config-schema.js';
 import type { ResourcePlan } from '../../config/rest-api-source.js';
 import { TributaryError } from '../../errors/tributary-error.js';
 import { isJsonObject, type JsonValue } from '../../normalize/json-values.js';
-import type { IncrementalCursor } from '../incremental/incremental-cursor.js';
 import { joinUrl, type RequestSpec } from '../http/request-spec.js';
+import type { IncrementalCursor } from '../incremental/incremental-cursor.js';
 import { findAll } from '../select/json-path.js';
 import { formatJsonTemplate, formatTemplate } from './template.js';
 
@@ -73,7 +73,10 @@ export function endpointRequest(plan: ResourcePlan, client: ClientConfig, bindin
   };
   if (endpoint.json !== undefined) spec.json = formatJsonTemplate(endpoint.json, lookup);
   if (endpoint.data !== undefined) {
-    spec.data = typeof endpoint.data === 'string' ? formatTemplate(endpoint.data, lookup) : formatJsonTemplate(endpoint.data, lookup);
+    spec.data =
+      typeof endpoint.data === 'string'
+        ? formatTemplate(endpoint.data, lookup)
+        : formatJsonTemplate(endpoint.data, lookup);
   }
   return spec;
 }

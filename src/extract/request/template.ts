@@ -10,8 +10,10 @@ export function pythonStr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
-  if (value instanceof JsonDouble) return Number.isInteger(value.value) ? `${value.value}.0` : String(value.value);
-  if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  if (value instanceof JsonDouble)
+    return Number.isInteger(value.value) ? `${value.value}.0` : String(value.value);
+  if (typeof value === 'object')
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   return String(value);
 }
 
