@@ -76,7 +76,7 @@ export function buildProgram(): Command {
       process.exitCode = await runCommand(config, flags);
     });
   program
-    .command('schema')
+    .command('config-schema')
     .description('print the JSON Schema of the config file (for editor completion in YAML and JSON)')
     .action(() => {
       process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTRACT_MODES } from '../schema/schema-contract.js';
 import { DATA_TYPES, WRITE_DISPOSITIONS } from '../schema/schema-types.js';
 import { authConfigSchema } from './auth-schema.js';
 import { paginatorConfigSchema } from './paginator-schema.js';
@@ -12,6 +13,13 @@ export const retryConfigSchema = z.strictObject({
 });
 
 const keyList = z.union([z.string(), z.array(z.string())]);
+
+const contractMode = z.enum(CONTRACT_MODES);
+/** dlt's schema contract: one mode for all, or per entity (`tables`, `columns`, `data_type`). */
+export const schemaContractSchema = z.union([
+  contractMode,
+  z.strictObject({ tables: contractMode.optional(), columns: contractMode.optional(), data_type: contractMode.optional() }),
+]);
 
 export const columnHintsSchema = z.strictObject({
   name: z.string().optional(),
@@ -128,7 +136,7 @@ const resourceBaseShape = {
   selected: z.boolean().optional(),
   include_from_parent: z.array(z.string()).optional(),
   processing_steps: z.array(processingStepSchema).optional(),
-  schema_contract: z.unknown().optional(),
+  schema_contract: schemaContractSchema.optional(),
   table_format: z.string().optional(),
   file_format: z.string().optional(),
   parallelized: z.boolean().optional(),
@@ -150,9 +158,21 @@ export const clientConfigSchema = z.strictObject({
 export type ClientConfig = z.infer<typeof clientConfigSchema>;
 
 /** The whole `rest_api_source` config, as dlt's `RESTAPIConfig`. */
+/**
+ * Tributary extension: the arguments dlt's `rest_api_source(config, name=…, max_table_nesting=…,
+ * schema_contract=…)` takes beside the config, so a YAML config can set them too.
+ */
+export const sourceOptionsSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  max_table_nesting: z.number().int().nonnegative().optional(),
+  schema_contract: schemaContractSchema.optional(),
+});
+export type SourceOptions = z.infer<typeof sourceOptionsSchema>;
+
 export const restApiConfigSchema = z.strictObject({
   /** The JSON Schema a JSON config names for editors; ignored. */
   $schema: z.string().optional(),
+  source: sourceOptionsSchema.optional(),
   client: clientConfigSchema,
   resource_defaults: resourceDefaultsSchema.optional(),
   resources: z.array(z.union([z.string().min(1), resourceConfigSchema])).min(1),

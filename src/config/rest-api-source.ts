@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/tributary-error.js';
+import { resolveContract, type SchemaContract } from '../schema/schema-contract.js';
 import { completeAuthFromSecrets } from './auth-credentials.js';
 import {
   type ClientConfig,
@@ -9,6 +10,7 @@ import {
   type ResourceConfig,
   type ResponseActionConfig,
   type RestApiConfig,
+  type SourceOptions,
   restApiConfigSchema,
 } from './config-schema.js';
 import { bindEndpoint, dependencyOrder } from './resource-bindings.js';
@@ -36,6 +38,8 @@ export interface ResourcePlan {
   incremental: IncrementalConfig | undefined;
   responseActions: ResponseActionConfig[];
   processingSteps: ProcessingStepConfig[];
+  /** The resource's schema contract over the source's. */
+  contract: SchemaContract;
 }
 
 /** A validated `rest_api_source`, ready to run. */
@@ -99,7 +103,7 @@ function incrementalOf(where: string, endpoint: EndpointConfig): ResourcePlan['i
   return { ...settings, start_param: param };
 }
 
-function toPlan(resource: ResourceConfig, index: number): ResourcePlan {
+function toPlan(resource: ResourceConfig, index: number, sourceOptions: SourceOptions): ResourcePlan {
   const where = `resources[${index}]`;
   let endpoint = { ...(resource.endpoint as EndpointConfig & { path: string }) };
   endpoint.params = { ...endpoint.params };
@@ -128,7 +132,8 @@ function toPlan(resource: ResourceConfig, index: number): ResourcePlan {
     primaryKey: keyList(resource.primary_key),
     mergeKey: keyList(resource.merge_key),
     columns,
-    maxTableNesting: resource.max_table_nesting,
+    maxTableNesting: resource.max_table_nesting ?? sourceOptions.max_table_nesting,
+    contract: resolveContract(sourceOptions.schema_contract, resource.schema_contract),
     selected: resource.selected ?? true,
     endpoint,
     parent: bound.parent,
@@ -151,7 +156,7 @@ function toPlan(resource: ResourceConfig, index: number): ResourcePlan {
  */
 export function restApiSource(
   config: unknown,
-  options: { name?: string; secrets?: SecretSources } = {},
+  options: SourceOptions & { secrets?: SecretSources } = {},
 ): RestApiSource {
   const parsed = restApiConfigSchema.safeParse(
     expandAuthShorthands(config, options.secrets ?? defaultSecretSources()),
@@ -161,9 +166,11 @@ export function restApiSource(
     throw new ConfigError(`invalid config:\n  ${lines.join('\n  ')}`);
   }
   const valid: RestApiConfig = parsed.data;
+  const { secrets: _secrets, ...kwargs } = options;
+  const sourceOptions: SourceOptions = { ...valid.source, ...kwargs };
   const seen = new Set<string>();
   const resources = valid.resources.map((input, index) => {
-    const plan = toPlan(applyResourceDefaults(input, valid.resource_defaults), index);
+    const plan = toPlan(applyResourceDefaults(input, valid.resource_defaults), index, sourceOptions);
     if (seen.has(plan.name))
       throw new ConfigError(`resources[${index}]: resource "${plan.name}" is already defined`);
     seen.add(plan.name);
@@ -171,7 +178,7 @@ export function restApiSource(
   });
   return {
     kind: 'rest_api_source',
-    name: options.name ?? 'rest_api',
+    name: sourceOptions.name ?? 'rest_api',
     client: valid.client,
     resources: dependencyOrder(resources),
   };

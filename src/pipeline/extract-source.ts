@@ -144,6 +144,12 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       records: run.records,
       stopReason: run.stopReason,
     });
+    if (run.table && run.table.discardedRows > 0) {
+      ctx.runtime.emit({
+        type: 'warning',
+        message: `resource ${run.plan.name}: ${run.table.discardedRows} rows discarded by the schema contract`,
+      });
+    }
     const state = run.incremental?.state();
     if (state && run.plan.incremental) {
       const previous = (resources[run.plan.name] ?? {}) as { incremental?: IncrementalStates };

@@ -26,6 +26,8 @@ export class ResourceTableWriter {
   readonly #evolver: SchemaEvolver;
   readonly #writer: LoadPackageWriter;
   #records = 0;
+  /** Rows the schema contract discarded (with their nested rows). */
+  discardedRows = 0;
 
   constructor(plan: ResourcePlan, naming: Naming, evolver: SchemaEvolver, writer: LoadPackageWriter) {
     this.#plan = plan;
@@ -40,6 +42,7 @@ export class ResourceTableWriter {
       primaryKey: plan.primaryKey,
       mergeKey: plan.mergeKey,
       columns: plan.columns,
+      contract: plan.contract,
     });
   }
 
@@ -62,8 +65,15 @@ export class ResourceTableWriter {
         isJsonColumn,
         ...(plan.maxTableNesting === undefined ? {} : { maxNesting: plan.maxTableNesting }),
       });
+      // Rows come parent first; a row the contract discards takes its nested rows with it.
+      const discarded = new Set<unknown>();
       for (const { table, parentTable, row } of rows) {
-        const coerced = evolver.coerceRow(table, parentTable, row, context);
+        const coerced = discarded.has(row._dlt_parent_id) ? undefined : evolver.coerceRow(table, parentTable, row, context);
+        if (coerced === undefined) {
+          discarded.add(row._dlt_id);
+          this.discardedRows++;
+          continue;
+        }
         const batch = batches.get(table);
         if (batch === undefined) batches.set(table, [coerced]);
         else batch.push(coerced);

@@ -2,7 +2,13 @@ import type { ColumnHints } from '../config/config-schema.js';
 import { TributaryError } from '../errors/tributary-error.js';
 import { coerceValue } from '../normalize/coercion.js';
 import type { Naming } from '../normalize/naming.js';
-import { inferDataType } from '../normalize/type-inference.js';
+import { inferDataType, valueDataType } from '../normalize/type-inference.js';
+import {
+  type ContractVerdict,
+  contractVerdict,
+  EVOLVE_ALL,
+  type SchemaContract,
+} from './schema-contract.js';
 import type { ColumnSchema, DataType, StoredSchema, TableSchema, WriteDisposition } from './schema-types.js';
 import { SYSTEM_COLUMNS } from './system-columns.js';
 
@@ -14,6 +20,7 @@ export interface RootTableHints {
   primaryKey: string[];
   mergeKey: string[];
   columns: Record<string, ColumnHints>;
+  contract?: SchemaContract;
 }
 
 /** Identifies the record a row came from, for error messages. */
@@ -55,10 +62,18 @@ export class SchemaEvolver {
   readonly #naming: Naming;
   /** Hinted columns without a data type wait here until data gives them one. */
   readonly #pendingHints = new Map<string, Map<string, ColumnSchema>>();
+  readonly #contracts = new Map<string, SchemaContract>();
+  /** Tables that had data before this run: only they are bound by the schema contract. */
+  readonly #baseline: Set<string>;
 
   constructor(schema: StoredSchema, naming: Naming) {
     this.schema = schema;
     this.#naming = naming;
+    this.#baseline = new Set(
+      Object.values(schema.tables)
+        .filter((t) => t['x-normalizer']?.['seen-data'] === true)
+        .map((t) => t.name),
+    );
   }
 
   /** Declares a resource's root table with its disposition and column hints. */
@@ -66,6 +81,7 @@ export class SchemaEvolver {
     const existing = this.schema.tables[table];
     const schemaTable: TableSchema = existing ?? { name: table, columns: {} };
     schemaTable.write_disposition = hints.writeDisposition;
+    this.#contracts.set(table, hints.contract ?? EVOLVE_ALL);
     schemaTable.resource = hints.resource;
     if (hints.mergeStrategy) schemaTable['x-merge-strategy'] = hints.mergeStrategy;
     const pending = new Map<string, ColumnSchema>();
@@ -107,38 +123,78 @@ export class SchemaEvolver {
     return table;
   }
 
-  /** Coerces one normalized row into its table, growing the schema; returns the stored values. */
+  /** The contract of a table: its root table's (nested tables inherit it, as in dlt). */
+  #contractOf(tableName: string, parent: string | undefined): SchemaContract {
+    let name: string | undefined = tableName;
+    let next: string | undefined = this.schema.tables[tableName]?.parent ?? parent;
+    while (next !== undefined) {
+      name = next;
+      next = this.schema.tables[next]?.parent;
+    }
+    return this.#contracts.get(name) ?? EVOLVE_ALL;
+  }
+
+  /**
+   * Coerces one normalized row into its table, growing the schema; returns the stored values, or
+   * undefined when the schema contract discards the row. Nothing in the schema changes for a row
+   * that is discarded or refused.
+   */
   coerceRow(
     tableName: string,
     parent: string | undefined,
     row: Record<string, unknown>,
     context: RowContext,
-  ): Record<string, unknown> {
-    const table = this.#table(tableName, parent);
-    table['x-normalizer'] = { 'seen-data': true };
+  ): Record<string, unknown> | undefined {
+    const contract = this.#contractOf(tableName, parent);
+    const settled = this.#baseline.has(tableName);
+    const where = { resource: context.resource, recordKey: context.recordKey, table: tableName };
+    if (!settled && contractVerdict(contract.tables, 'tables', where) !== 'accept') {
+      return undefined;
+    }
+    const existing = this.schema.tables[tableName]?.columns ?? {};
     const out: Record<string, unknown> = {};
+    const changes: Array<() => void> = [];
+    const allowed = (entity: 'columns' | 'data_type', column: string): ContractVerdict =>
+      !settled || column.startsWith('_dlt')
+        ? 'accept'
+        : contractVerdict(contract[entity], entity, { ...where, column });
     for (const [name, value] of Object.entries(row)) {
-      let column = table.columns[name];
+      const column = existing[name];
       if (value === null || value === undefined) {
         if (column?.nullable === false || this.#pendingHints.get(tableName)?.get(name)?.nullable === false) {
           throw nullViolation(context, tableName, name);
         }
         continue;
       }
-      if (column === undefined) column = this.#newColumn(table, name, value);
+      if (column === undefined) {
+        const verdict = allowed('columns', name);
+        if (verdict === 'discard_row') return undefined;
+        if (verdict === 'discard_value') continue;
+        const created = this.#columnFor(tableName, name, value);
+        const coerced = coerceValue(value, created.data_type as DataType);
+        changes.push(() => this.#addColumn(tableName, parent, created));
+        out[name] = coerced.ok ? coerced.value : value;
+        continue;
+      }
       const target = column.data_type as DataType;
       const coerced = coerceValue(value, target);
       if (coerced.ok) {
         out[name] = coerced.value;
         continue;
       }
-      const valueType = inferDataType(value);
+      const verdict = allowed('data_type', name);
+      if (verdict === 'discard_row') return undefined;
+      if (verdict === 'discard_value') continue;
+      const valueType = valueDataType(value) ?? 'text';
       if (target === 'bigint' && valueType === 'double') {
-        column.data_type = 'double';
+        changes.push(() => {
+          column.data_type = 'double';
+        });
         out[name] = (coerceValue(value, 'double') as { ok: true; value: unknown }).value;
         continue;
       }
-      const variant = this.#variantColumn(table, name, valueType ?? 'text');
+      const variantName = this.#naming.shortenFragments(name, `v_${valueType}`);
+      const variant = existing[variantName] ?? { name: variantName, data_type: valueType, nullable: true, variant: true };
       const stored = coerceValue(value, variant.data_type as DataType);
       if (!stored.ok) {
         throw new TributaryError(
@@ -147,29 +203,28 @@ export class SchemaEvolver {
           { context: { resource: context.resource, table: tableName, column: name } },
         );
       }
-      out[variant.name] = stored.value;
+      if (existing[variantName] === undefined) changes.push(() => this.#addColumn(tableName, parent, variant));
+      out[variantName] = stored.value;
     }
+    const table = this.#table(tableName, parent);
+    table['x-normalizer'] = { 'seen-data': true };
+    for (const change of changes) change();
     return out;
   }
 
-  #newColumn(table: TableSchema, name: string, value: unknown): ColumnSchema {
+  /** The column a first value creates: system hints, or the value's type with any waiting hints. */
+  #columnFor(tableName: string, name: string, value: unknown): ColumnSchema {
     const system = SYSTEM_COLUMNS[name];
-    const pending = this.#pendingHints.get(table.name)?.get(name);
-    const column: ColumnSchema = system
-      ? { name, ...system }
-      : { name, data_type: inferDataType(value) ?? 'text', nullable: true, ...pending };
-    if (pending) {
-      column.data_type = inferDataType(value) ?? 'text';
-      this.#pendingHints.get(table.name)?.delete(name);
-    }
-    table.columns[name] = column;
-    return column;
+    if (system) return { name, ...system };
+    const pending = this.#pendingHints.get(tableName)?.get(name);
+    return { name, nullable: true, ...pending, data_type: inferDataType(value) ?? 'text' };
   }
 
-  #variantColumn(table: TableSchema, name: string, type: DataType): ColumnSchema {
-    const variantName = this.#naming.shortenFragments(name, `v_${type}`);
-    table.columns[variantName] ??= { name: variantName, data_type: type, nullable: true, variant: true };
-    return table.columns[variantName];
+  #addColumn(tableName: string, parent: string | undefined, column: ColumnSchema): void {
+    const table = this.#table(tableName, parent);
+    // Two rows of one page may both bring a new column; the first one defines it.
+    table.columns[column.name] ??= column;
+    this.#pendingHints.get(tableName)?.delete(column.name);
   }
 }
 
