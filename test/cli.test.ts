@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -114,6 +115,33 @@ describe('tributary run', () => {
     });
     const result = await runCli(['run', config], { cwd: temp.dir, env: withoutKey });
     expect(result.code).toBe(0);
+  });
+
+  it('prints the stored schema as YAML and as TypeScript types that compile', async () => {
+    expect((await runCli(['run', config], { cwd: temp.dir, env })).code).toBe(0);
+    const yaml = await runCli(['schema', config], { cwd: temp.dir, env });
+    expect(yaml.code).toBe(0);
+    expect(yaml.stdout).toMatch(
+      /task_management:\n\s+name: task_management\n\s+columns:\n\s+id:\n\s+name: id\n\s+data_type: bigint\n\s+nullable: false/,
+    );
+    const ts = await runCli(['schema', 'tasks', '--format', 'ts'], { cwd: temp.dir, env });
+    expect(ts.stdout).toContain(
+      'export interface TaskManagement {\n  id: bigint;\n  name: string;\n  status: string | null;\n  created_at: Date | null;',
+    );
+    expect(ts.stdout).toContain('export interface TaskManagementSubtasks {');
+    const file = join(temp.dir, 'tables.ts');
+    await writeFile(file, `${ts.stdout}\nexport const row: TaskManagement = { id: 1n } as TaskManagement;\n`);
+    const tsconfig = {
+      compilerOptions: { strict: true, target: 'es2022', noEmit: true, types: [] },
+      files: ['tables.ts'],
+    };
+    await writeFile(join(temp.dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    const tsc = spawnSync(process.execPath, [resolve('node_modules/typescript/bin/tsc'), '-p', temp.dir], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
   });
 
   it('exits 2 for a bad command line', async () => {

@@ -8,6 +8,7 @@ import { TributaryError } from '../errors/tributary-error.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { createDestination, DESTINATION_NAMES } from './create-destination.js';
 import { ProgressRenderer } from './progress-renderer.js';
+import { schemaCommand } from './schema-command.js';
 import { formatSummary } from './summary.js';
 
 /** Exit codes scripts can rely on. */
@@ -74,6 +75,17 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'log every request')
     .action(async (config: string, flags: RunFlags) => {
       process.exitCode = await runCommand(config, flags);
+    });
+  program
+    .command('schema')
+    .description("print a pipeline's stored schema (tables, columns, types, hints)")
+    .argument('<config-or-pipeline>', 'a config file (its pipeline) or a pipeline name')
+    .option('--pipeline-name <name>', 'pipeline name when it is not the config file base name')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['yaml', 'json', 'ts']).default('yaml'),
+    )
+    .action(async (target: string, flags: { format: 'yaml' | 'json' | 'ts'; pipelineName?: string }) => {
+      process.stdout.write(await schemaCommand(target, flags));
     });
   program
     .command('config-schema')

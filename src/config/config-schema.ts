@@ -18,7 +18,11 @@ const contractMode = z.enum(CONTRACT_MODES);
 /** dlt's schema contract: one mode for all, or per entity (`tables`, `columns`, `data_type`). */
 export const schemaContractSchema = z.union([
   contractMode,
-  z.strictObject({ tables: contractMode.optional(), columns: contractMode.optional(), data_type: contractMode.optional() }),
+  z.strictObject({
+    tables: contractMode.optional(),
+    columns: contractMode.optional(),
+    data_type: contractMode.optional(),
+  }),
 ]);
 
 export const columnHintsSchema = z.strictObject({

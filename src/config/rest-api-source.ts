@@ -10,8 +10,8 @@ import {
   type ResourceConfig,
   type ResponseActionConfig,
   type RestApiConfig,
-  type SourceOptions,
   restApiConfigSchema,
+  type SourceOptions,
 } from './config-schema.js';
 import { bindEndpoint, dependencyOrder } from './resource-bindings.js';
 import { applyResourceDefaults } from './resource-defaults.js';

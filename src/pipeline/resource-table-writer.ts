@@ -68,7 +68,9 @@ export class ResourceTableWriter {
       // Rows come parent first; a row the contract discards takes its nested rows with it.
       const discarded = new Set<unknown>();
       for (const { table, parentTable, row } of rows) {
-        const coerced = discarded.has(row._dlt_parent_id) ? undefined : evolver.coerceRow(table, parentTable, row, context);
+        const coerced = discarded.has(row._dlt_parent_id)
+          ? undefined
+          : evolver.coerceRow(table, parentTable, row, context);
         if (coerced === undefined) {
           discarded.add(row._dlt_id);
           this.discardedRows++;

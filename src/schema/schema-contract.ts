@@ -20,7 +20,8 @@ export function resolveContract(...layers: Array<SchemaContractInput | undefined
   const contract = { ...EVOLVE_ALL };
   for (const layer of layers) {
     if (layer === undefined) continue;
-    if (typeof layer === 'string') Object.assign(contract, { tables: layer, columns: layer, data_type: layer });
+    if (typeof layer === 'string')
+      Object.assign(contract, { tables: layer, columns: layer, data_type: layer });
     else {
       for (const entity of CONTRACT_ENTITIES) {
         const mode = layer[entity];
@@ -50,7 +51,13 @@ export function contractVerdict(
     throw new TributaryError(
       'SCHEMA_CONTRACT',
       `resource ${where.resource}, record ${where.recordKey}: ${what} is not allowed (schema_contract ${entity}: freeze); nothing was loaded`,
-      { context: { resource: where.resource, table: where.table, ...(where.column ? { column: where.column } : {}) } },
+      {
+        context: {
+          resource: where.resource,
+          table: where.table,
+          ...(where.column ? { column: where.column } : {}),
+        },
+      },
     );
   }
   // A whole table cannot lose just one value: discard_value on tables drops the row.

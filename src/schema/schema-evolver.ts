@@ -3,12 +3,7 @@ import { TributaryError } from '../errors/tributary-error.js';
 import { coerceValue } from '../normalize/coercion.js';
 import type { Naming } from '../normalize/naming.js';
 import { inferDataType, valueDataType } from '../normalize/type-inference.js';
-import {
-  type ContractVerdict,
-  contractVerdict,
-  EVOLVE_ALL,
-  type SchemaContract,
-} from './schema-contract.js';
+import { type ContractVerdict, contractVerdict, EVOLVE_ALL, type SchemaContract } from './schema-contract.js';
 import type { ColumnSchema, DataType, StoredSchema, TableSchema, WriteDisposition } from './schema-types.js';
 import { SYSTEM_COLUMNS } from './system-columns.js';
 
@@ -194,7 +189,12 @@ export class SchemaEvolver {
         continue;
       }
       const variantName = this.#naming.shortenFragments(name, `v_${valueType}`);
-      const variant = existing[variantName] ?? { name: variantName, data_type: valueType, nullable: true, variant: true };
+      const variant = existing[variantName] ?? {
+        name: variantName,
+        data_type: valueType,
+        nullable: true,
+        variant: true,
+      };
       const stored = coerceValue(value, variant.data_type as DataType);
       if (!stored.ok) {
         throw new TributaryError(
@@ -203,7 +203,8 @@ export class SchemaEvolver {
           { context: { resource: context.resource, table: tableName, column: name } },
         );
       }
-      if (existing[variantName] === undefined) changes.push(() => this.#addColumn(tableName, parent, variant));
+      if (existing[variantName] === undefined)
+        changes.push(() => this.#addColumn(tableName, parent, variant));
       out[variantName] = stored.value;
     }
     const table = this.#table(tableName, parent);

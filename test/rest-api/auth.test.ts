@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RecordedRequest, RouteRequest } from '../support/recording-server.js';
 import { useRestApiHarness } from './rest-api-harness.js';
@@ -116,6 +118,35 @@ describe('auth on requests', () => {
       { env: { [variable]: 'FAKE-ENV-KEY' } },
     );
     expect(api.requests[0]?.headers.authorization).toBe(header);
+  });
+
+  it('prefers the most specific credentials variable', async () => {
+    const api = await h.serve(itemsOnly);
+    await h.run(
+      { client: { base_url: api.url, auth: 'api_key' }, resources: ['items'] },
+      {
+        env: {
+          CREDENTIALS__API_KEY: 'FAKE-LEAST-SPECIFIC',
+          SOURCES__REST_API__CREDENTIALS__API_KEY: 'FAKE-LESS-SPECIFIC',
+          SOURCES__REST_API__REST_API__CREDENTIALS__API_KEY: 'FAKE-MOST-SPECIFIC',
+        },
+      },
+    );
+    expect(api.requests[0]?.headers.authorization).toBe('FAKE-MOST-SPECIFIC');
+  });
+
+  it('completes a partial auth dict from .dlt/secrets.toml', async () => {
+    const api = await h.serve(itemsOnly);
+    await mkdir(join(h.paths().dir, '.dlt'), { recursive: true });
+    await writeFile(
+      join(h.paths().dir, '.dlt', 'secrets.toml'),
+      '[sources.rest_api.credentials]\npassword = "fake-toml-password"\n',
+    );
+    await h.run({
+      client: { base_url: api.url, auth: { type: 'http_basic', username: 'fake-user' } },
+      resources: ['items'],
+    });
+    expect(api.requests[0]?.headers.authorization).toBe(basic('fake-user:fake-toml-password'));
   });
 
   describe('oauth2_client_credentials', () => {

@@ -150,6 +150,47 @@ describe('rest_api config expansion and paginator precedence', () => {
     expect(await h.rows('user', 'id, part')).toEqual([{ id: 7, part: 1 }]);
   });
 
+  it('treats a placeholder in the query of the last segment as single-entity over a client paginator (dlt#2586)', async () => {
+    const api = await h.serve({ 'GET /trips': () => ({ body: { data: [{ id: 1 }], total_pages: 5 } }) });
+    await h.run({
+      client: {
+        base_url: api.url,
+        paginator: { type: 'page_number', base_page: 1, total_path: 'total_pages' },
+      },
+      resources: [
+        { name: 'trips', endpoint: { path: 'trips?filter[route]={route_id}', params: { route_id: 'r1' } } },
+      ],
+    });
+    expect(api.calls()).toEqual(['GET /trips?filter[route]=r1']);
+  });
+
+  it('gives every resource a fresh copy of the client paginator', async () => {
+    const api = await h.serve({
+      'GET /a': ({ query }) => ({ body: query.get('page') === '1' ? [{ id: 1 }] : [] }),
+      'GET /b': ({ query }) => ({ body: query.get('page') === '1' ? [{ id: 2 }] : [] }),
+    });
+    await h.run({
+      client: { base_url: api.url, paginator: { type: 'page_number', base_page: 1, total_path: null } },
+      resources: ['a', 'b'],
+    });
+    expect(api.calls()).toEqual(['GET /a?page=1', 'GET /a?page=2', 'GET /b?page=1', 'GET /b?page=2']);
+  });
+
+  it('replaces the defaults processing_steps with the resource ones instead of merging', async () => {
+    const api = await h.serve({ 'GET /items': () => ({ body: [{ id: 1 }, { id: 2 }] }) });
+    await h.run({
+      client: { base_url: api.url },
+      resource_defaults: { processing_steps: [{ filter: (r: { id: number }) => r.id === 1 }] },
+      resources: [
+        { name: 'items', processing_steps: [{ map: (r: { id: number }) => ({ ...r, seen: true }) }] },
+      ],
+    });
+    expect(await h.rows('items', 'id, seen')).toEqual([
+      { id: 1, seen: true },
+      { id: 2, seen: true },
+    ]);
+  });
+
   it('loads into table_name instead of the resource name', async () => {
     const api = await h.serve({ 'GET /issues': () => ({ body: [{ id: 1 }] }) });
     await h.run({

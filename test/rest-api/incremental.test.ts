@@ -230,6 +230,77 @@ describe('incremental loading', () => {
     ]);
   });
 
+  it.each([
+    {
+      name: 'convert: state keeps raw values, the request the converted last value',
+      incremental: {
+        cursor_path: 'updated_at',
+        initial_value: 1,
+        start_param: 'since',
+        convert: (v: unknown) => `t${String(v)}`,
+      },
+      second: 'GET /events?since=t30',
+    },
+    {
+      name: 'lag: the next window starts lag before the last value',
+      incremental: { cursor_path: 'updated_at', initial_value: 1, start_param: 'since', lag: 15 },
+      second: 'GET /events?since=15',
+    },
+    {
+      name: 'lag never reaches before initial_value',
+      incremental: { cursor_path: 'updated_at', initial_value: 25, start_param: 'since', lag: 100 },
+      second: 'GET /events?since=25',
+    },
+    {
+      name: 'last_value_func min: the window moves down',
+      incremental: {
+        cursor_path: 'updated_at',
+        initial_value: 100,
+        start_param: 'since',
+        last_value_func: 'min',
+      },
+      second: 'GET /events?since=10',
+    },
+  ])('on the second run, $name', async ({ incremental, second }) => {
+    const api = await h.serve({ 'GET /events': () => ({ body: EVENTS }) });
+    const config = {
+      client: { base_url: api.url },
+      resources: [{ name: 'events', endpoint: { incremental } }],
+    };
+    await h.run(config);
+    await h.run(config);
+    expect(api.calls()[1]).toBe(second);
+  });
+
+  it.each([
+    {
+      name: 'primary_key [] disables dedup: the boundary record comes again',
+      incremental: { primary_key: [] },
+      ids: [1, 2, 3, 3],
+    },
+    {
+      name: 'range_start open drops the boundary record',
+      incremental: { range_start: 'open' },
+      ids: [1, 2, 3],
+    },
+    { name: 'the default dedups the boundary record by primary key', incremental: {}, ids: [1, 2, 3] },
+  ])('$name', async ({ incremental, ids }) => {
+    const api = await h.serve({ 'GET /events': () => ({ body: EVENTS }) });
+    const config = {
+      client: { base_url: api.url },
+      resources: [
+        {
+          name: 'events',
+          primary_key: 'id',
+          endpoint: { incremental: { cursor_path: 'updated_at', initial_value: 1, ...incremental } },
+        },
+      ],
+    };
+    await h.run(config);
+    await h.run(config);
+    expect((await h.rows('events', 'id')).map((r) => r.id)).toEqual(ids);
+  });
+
   it('fails on a record without the cursor by default, and drops it with on_cursor_value_missing exclude', async () => {
     const api = await h.serve({ 'GET /events': () => ({ body: [{ id: 1, updated_at: 5 }, { id: 2 }] }) });
     const resource = (mode?: string) => ({

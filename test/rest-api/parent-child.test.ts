@@ -202,6 +202,29 @@ describe('parent and child resources', () => {
     expect(seen).toEqual(['filter first-1', 'map first-1', 'filter third-3', 'map third-3']);
   });
 
+  it('lets child processing steps see the include_from_parent fields', async () => {
+    const api = await issuesApi();
+    await h.run({
+      client: { base_url: api.url },
+      resources: [
+        'issues',
+        {
+          name: 'comments',
+          endpoint: 'issues/{resources.issues.id}/comments',
+          include_from_parent: ['title'],
+          processing_steps: [
+            { filter: (r: { _issues_title?: string }) => r._issues_title !== 'second' },
+            { map: (r: { _issues_title?: string }) => ({ ...r, label: `on ${String(r._issues_title)}` }) },
+          ],
+        },
+      ],
+    });
+    expect(await h.rows('comments', 'id, label, _issues_title')).toEqual([
+      { id: 10, label: 'on first', _issues_title: 'first' },
+      { id: 30, label: 'on third', _issues_title: 'third' },
+    ]);
+  });
+
   it('does not load a parent with selected false, but still loads its children', async () => {
     const api = await issuesApi();
     await h.run({
