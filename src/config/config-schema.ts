@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DETECTIONS } from '../normalize/type-inference.js';
 import { CONTRACT_MODES } from '../schema/schema-contract.js';
 import { DATA_TYPES, WRITE_DISPOSITIONS } from '../schema/schema-types.js';
 import { authConfigSchema } from './auth-schema.js';
@@ -170,6 +171,8 @@ export const sourceOptionsSchema = z.strictObject({
   name: z.string().min(1).optional(),
   max_table_nesting: z.number().int().nonnegative().optional(),
   schema_contract: schemaContractSchema.optional(),
+  /** dlt's type detectors for new columns; default `[iso_timestamp]`. */
+  detections: z.array(z.enum(DETECTIONS)).optional(),
 });
 export type SourceOptions = z.infer<typeof sourceOptionsSchema>;
 

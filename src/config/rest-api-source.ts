@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/tributary-error.js';
+import { DEFAULT_DETECTIONS, type Detection } from '../normalize/type-inference.js';
 import { resolveContract, type SchemaContract } from '../schema/schema-contract.js';
 import { completeAuthFromSecrets } from './auth-credentials.js';
 import {
@@ -49,6 +50,8 @@ export interface RestApiSource {
   readonly name: string;
   readonly client: ClientConfig;
   readonly resources: readonly ResourcePlan[];
+  /** Type detectors for new columns (dlt's `settings.detections`). */
+  readonly detections: readonly Detection[];
 }
 
 /**
@@ -181,5 +184,6 @@ export function restApiSource(
     name: sourceOptions.name ?? 'rest_api',
     client: valid.client,
     resources: dependencyOrder(resources),
+    detections: sourceOptions.detections ?? DEFAULT_DETECTIONS,
   };
 }

@@ -23,7 +23,7 @@ const FALSE_TEXT = new Set(['no', 'false', 'f', 'n', '0']);
  * where dlt raises and the value goes to a variant column. Results: text → string, bigint → number if
  * safe else bigint, double → number, bool → boolean, timestamp → `formatTimestamp` text (UTC),
  * date → `YYYY-MM-DD`, json → the value. Null stays null (nullability is the schema's business).
- * `binary`, `decimal`, `wei` and `time` are not supported yet: only values already typed so pass.
+ * decimal and wei → exact decimal text. `binary` and `time` are not supported yet.
  * @example coerceValue('0x1f', 'bigint') // { ok: true, value: 31 }
  */
 export function coerceValue(value: unknown, to: DataType): CoerceResult {
@@ -32,6 +32,16 @@ export function coerceValue(value: unknown, to: DataType): CoerceResult {
   if (from === undefined) return FAILED;
   const result = from === to ? sameType(value, to) : convert(value, from, to);
   return result === undefined ? FAILED : { ok: true, value: result };
+}
+
+/** Decimals travel as exact decimal text, so no digit is lost on the way to a DECIMAL column. */
+function toDecimalText(value: unknown, from: DataType): string | undefined {
+  if (from === 'bigint') return String(value);
+  if (from === 'double')
+    return finiteOrUndefined(numberOf(value)) === undefined ? undefined : String(numberOf(value));
+  if (from === 'text')
+    return /^[+-]?\d+(\.\d+)?$/.test((value as string).trim()) ? (value as string).trim() : undefined;
+  return undefined;
 }
 
 function sameType(value: unknown, type: DataType): unknown {
@@ -63,6 +73,9 @@ function convert(value: unknown, from: DataType, to: DataType): unknown {
         from === 'text' ? textToDateMicros(value as string) : toMicros(value, from),
         formatDateOf,
       );
+    case 'decimal':
+    case 'wei':
+      return toDecimalText(value, from);
     default:
       return undefined;
   }

@@ -132,7 +132,7 @@ export async function runPipeline(source: RestApiSource, options: PipelineOption
       runtime,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    const evolver = new SchemaEvolver(structuredClone(schema), naming);
+    const evolver = new SchemaEvolver(structuredClone(schema), naming, source.detections);
     let extracted: Awaited<ReturnType<typeof extractSource>>;
     try {
       extracted = await extractSource({

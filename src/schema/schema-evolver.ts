@@ -2,7 +2,12 @@ import type { ColumnHints } from '../config/config-schema.js';
 import { TributaryError } from '../errors/tributary-error.js';
 import { coerceValue } from '../normalize/coercion.js';
 import type { Naming } from '../normalize/naming.js';
-import { inferDataType, valueDataType } from '../normalize/type-inference.js';
+import {
+  DEFAULT_DETECTIONS,
+  type Detection,
+  inferDataType,
+  valueDataType,
+} from '../normalize/type-inference.js';
 import { type ContractVerdict, contractVerdict, EVOLVE_ALL, type SchemaContract } from './schema-contract.js';
 import type { ColumnSchema, DataType, StoredSchema, TableSchema, WriteDisposition } from './schema-types.js';
 import { SYSTEM_COLUMNS } from './system-columns.js';
@@ -61,9 +66,12 @@ export class SchemaEvolver {
   /** Tables that had data before this run: only they are bound by the schema contract. */
   readonly #baseline: Set<string>;
 
-  constructor(schema: StoredSchema, naming: Naming) {
+  readonly #detections: readonly Detection[];
+
+  constructor(schema: StoredSchema, naming: Naming, detections: readonly Detection[] = DEFAULT_DETECTIONS) {
     this.schema = schema;
     this.#naming = naming;
+    this.#detections = detections;
     this.#baseline = new Set(
       Object.values(schema.tables)
         .filter((t) => t['x-normalizer']?.['seen-data'] === true)
@@ -218,7 +226,7 @@ export class SchemaEvolver {
     const system = SYSTEM_COLUMNS[name];
     if (system) return { name, ...system };
     const pending = this.#pendingHints.get(tableName)?.get(name);
-    return { name, nullable: true, ...pending, data_type: inferDataType(value) ?? 'text' };
+    return { name, nullable: true, ...pending, data_type: inferDataType(value, this.#detections) ?? 'text' };
   }
 
   #addColumn(tableName: string, parent: string | undefined, column: ColumnSchema): void {

@@ -9,20 +9,18 @@ describe('errors, redaction and retries', () => {
   describe('secrets in error text', () => {
     const KEY = 'FAKE-SECRET-KEY-1111';
     const TOKEN = 'FAKE-SECRET-TOKEN-2222';
-    const refusing = () =>
-      h.serve({ 'GET /items': () => ({ status: 401, body: { error: `bad key ${KEY}`, token: TOKEN } }) });
-
-    it.each([
-      { name: 'without response actions', actions: undefined },
-      {
-        name: 'with response actions configured (dlt leaks here; Tributary does not)',
-        actions: [{ status_code: 404, action: 'ignore' }],
-      },
-    ])('shows api_key and token query params as *** $name', async ({ actions }) => {
-      const api = await refusing();
-      const error = await h.failure({
+    /** Answers 401; with `echo` the body repeats the secrets it was sent, as some APIs do. */
+    const refusing = (echo = false) =>
+      h.serve({
+        'GET /items': () => ({
+          status: 401,
+          body: echo ? { error: `bad key ${KEY}`, token: TOKEN } : { error: 'unauthorized' },
+        }),
+      });
+    const failWith = (url: string, actions?: unknown[]) =>
+      h.failure({
         client: {
-          base_url: api.url,
+          base_url: url,
           auth: { type: 'api_key', name: 'api_key', api_key: KEY, location: 'query' },
         },
         resources: [
@@ -35,14 +33,40 @@ describe('errors, redaction and retries', () => {
           },
         ],
       });
-      expect(error.code).toBe('HTTP_STATUS');
-      expect(error.message).toContain('401');
-      expect(error.message).toContain(`${api.url}/items?token=***&page=1&api_key=***`);
-      expect(error.message).not.toContain(KEY);
-      expect(error.message).not.toContain(TOKEN);
-      expect(JSON.stringify(error.context)).not.toContain(KEY);
-      expect(api.requests[0]?.query).toBe(`token=${TOKEN}&page=1&api_key=${KEY}`);
-    });
+    const ACTIONS = [
+      { name: 'without response actions', actions: undefined },
+      {
+        name: 'with response actions configured (dlt leaks here; Tributary does not)',
+        actions: [{ status_code: 404, action: 'ignore' }],
+      },
+    ];
+
+    it.each(ACTIONS)(
+      'shows api_key and token query params as *** in the error URL $name',
+      async ({ actions }) => {
+        const api = await refusing();
+        const error = await failWith(api.url, actions);
+        expect(error.code).toBe('HTTP_STATUS');
+        expect(error.message).toContain('401');
+        expect(error.message).toContain(`${api.url}/items?token=***&page=1&api_key=***`);
+        expect(error.message).not.toContain(KEY);
+        expect(error.message).not.toContain(TOKEN);
+        expect(JSON.stringify(error.context)).not.toContain(KEY);
+        expect(JSON.stringify(error.context)).not.toContain(TOKEN);
+        expect(api.requests[0]?.query).toBe(`token=${TOKEN}&page=1&api_key=${KEY}`);
+      },
+    );
+
+    it.each(ACTIONS)(
+      'keeps secrets a response body echoes out of the error text $name',
+      async ({ actions }) => {
+        const api = await refusing(true);
+        const error = await failWith(api.url, actions);
+        expect(error.message).toContain('401');
+        expect(error.message).not.toContain(KEY);
+        expect(error.message).not.toContain(TOKEN);
+      },
+    );
 
     it('hides a resolved secret sent under a param name outside the redaction list', async () => {
       const api = await refusing();
