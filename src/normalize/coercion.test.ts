@@ -78,9 +78,14 @@ describe('coerceValue', () => {
     expect(coerceValue(null, 'bigint')).toEqual({ ok: true, value: null });
   });
 
-  it('refuses the types it does not support yet unless the value is already text', () => {
-    expect(coerceValue('1.5', 'decimal')).toEqual({ ok: false });
-    expect(coerceValue(1, 'wei')).toEqual({ ok: false });
+  it('writes decimals and wei as exact decimal text', () => {
+    expect(coerceValue('1.5', 'decimal')).toEqual({ ok: true, value: '1.5' });
+    expect(coerceValue(18446744073709551617n, 'wei')).toEqual({ ok: true, value: '18446744073709551617' });
+    expect(coerceValue(2.25, 'decimal')).toEqual({ ok: true, value: '2.25' });
+    expect(coerceValue('abc', 'decimal')).toEqual({ ok: false });
+  });
+
+  it('refuses the types it does not support yet', () => {
     expect(coerceValue('10:20', 'time')).toEqual({ ok: false });
   });
 });
