@@ -1,12 +1,13 @@
 import { ConfigError } from '../errors/tributary-error.js';
-import { pythonStr } from '../extract/request/template.js';
+import { formatField, parseField } from '../extract/request/template.js';
 import type { EndpointConfig } from './config-schema.js';
 
 const PLACEHOLDER = /\{\{|\}\}|\{([^{}]*)\}/g;
 
 function namesIn(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') {
-    for (const match of value.matchAll(PLACEHOLDER)) if (match[1] !== undefined) out.push(match[1].trim());
+    for (const match of value.matchAll(PLACEHOLDER))
+      if (match[1] !== undefined) out.push(parseField(match[1]).name);
   } else if (Array.isArray(value)) for (const item of value) namesIn(item, out);
   else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
@@ -75,7 +76,11 @@ export function bindEndpoint(
       usedInPath.add(name);
       continue;
     }
-    endpoint.path = endpoint.path.split(`{${name}}`).join(pythonStr(param));
+    endpoint.path = endpoint.path.replace(PLACEHOLDER, (match, field: string | undefined) => {
+      if (field === undefined) return match;
+      const parsed = parseField(field);
+      return parsed.name === name ? formatField(param, parsed.conversion, parsed.spec) : match;
+    });
     delete endpoint.params[name];
   }
   for (const [name, param] of Object.entries(endpoint.params)) {

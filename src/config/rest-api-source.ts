@@ -16,8 +16,9 @@ import {
 } from './config-schema.js';
 import { bindEndpoint, dependencyOrder } from './resource-bindings.js';
 import { applyResourceDefaults } from './resource-defaults.js';
+import { secretRegistry } from './secret-registry.js';
 import { defaultSecretSources, type SecretSources } from './secrets.js';
-import { formatConfigIssues } from './validation-errors.js';
+import { formatConfigIssues, isSecretKeyName } from './validation-errors.js';
 
 /** One resource after defaults, shorthands and single-entity detection: what the pipeline runs. */
 export interface ResourcePlan {
@@ -83,6 +84,21 @@ function expandAuthShorthands(config: unknown, sources: SecretSources): unknown 
   return copy;
 }
 
+/**
+ * Values written literally under secret-like names (`params.token`, an `Authorization` header) are
+ * registered for redaction, so they are masked wherever they appear, error bodies included.
+ */
+function registerLiteralSecrets(endpoint: Pick<EndpointConfig, 'params' | 'headers'>): void {
+  for (const [name, value] of Object.entries(endpoint.params ?? {})) {
+    if (isSecretKeyName(name) && (typeof value === 'string' || typeof value === 'number'))
+      secretRegistry.add(value);
+  }
+  for (const [name, value] of Object.entries(endpoint.headers ?? {})) {
+    if (isSecretKeyName(name) || name.toLowerCase() === 'authorization')
+      secretRegistry.add(value.replace(/^\w+\s+/, ''));
+  }
+}
+
 const keyList = (key: string | string[] | undefined): string[] =>
   key === undefined ? [] : Array.isArray(key) ? key : [key];
 
@@ -114,6 +130,15 @@ function toPlan(resource: ResourceConfig, index: number, sourceOptions: SourceOp
     if (endpoint.data_selector == null) endpoint.data_selector = '$';
     if (endpoint.paginator == null) endpoint.paginator = { type: 'single_page' };
   }
+  if (
+    endpoint.json !== undefined &&
+    endpoint.json !== null &&
+    endpoint.data !== undefined &&
+    endpoint.data !== null
+  ) {
+    throw new ConfigError(`${where}.endpoint: set either json or data, not both`);
+  }
+  registerLiteralSecrets(endpoint);
   const incremental = incrementalOf(`${where}.endpoint`, endpoint);
   const bound = bindEndpoint(`${where}.endpoint`, endpoint, incremental !== undefined);
   endpoint = bound.endpoint;
@@ -170,6 +195,7 @@ export function restApiSource(
   }
   const valid: RestApiConfig = parsed.data;
   const { secrets: _secrets, ...kwargs } = options;
+  registerLiteralSecrets({ headers: valid.client.headers ?? {} });
   const sourceOptions: SourceOptions = { ...valid.source, ...kwargs };
   const seen = new Set<string>();
   const resources = valid.resources.map((input, index) => {

@@ -81,3 +81,16 @@ export function redactUrl(url: string, registry: SecretRegistry = secretRegistry
   }
   return registry.redact(parsed.toString().replace(/%2A%2A%2A/g, '***'));
 }
+
+const SECRET_FIELD = new RegExp(
+  `("(?:${[...SECRET_PARAM_NAMES].map((n) => n.replace(/-/g, '\\-')).join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`,
+  'gi',
+);
+
+/**
+ * Masks the values of secret-named fields in JSON text (`"token": "…"` → `"token": "***"`), for
+ * body excerpts: a server may echo a credential we never knew as one.
+ */
+export function redactSecretFields(text: string): string {
+  return text.replace(SECRET_FIELD, '$1"***"');
+}

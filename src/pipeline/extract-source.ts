@@ -112,10 +112,13 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       bindings,
     );
     for await (const page of pages) {
-      let records = applyProcessingSteps(page.records, run.plan.processingSteps);
+      // dlt adds the parent's fields as records come off the page, before processing steps and incremental.
+      let records = applyProcessingSteps(
+        withParentFields(run, page.records, parent),
+        run.plan.processingSteps,
+      );
       let stop = false;
       if (run.incremental) ({ kept: records, stop } = run.incremental.filter(records));
-      records = withParentFields(run, records, parent);
       await run.table?.write(records);
       run.pages++;
       run.records += records.length;

@@ -20,7 +20,7 @@ const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 /**
  * One SQL expression per column that prints the value the same way on every side: integers and
  * dates as text (exact beyond 2^53), timestamps as ISO text with microseconds (UTC ones with `Z`),
- * json as its text (parsed afterwards); doubles, booleans and text as they are.
+ * blobs as hex, json as its text (parsed afterwards); doubles, booleans and text as they are.
  */
 function valueSql(column: string, type: string): string {
   const q = quote(column);
@@ -28,6 +28,7 @@ function valueSql(column: string, type: string): string {
     return `CAST(${q} AS VARCHAR)`;
   if (type === 'TIMESTAMP WITH TIME ZONE') return `strftime(timezone('UTC', ${q}), '%Y-%m-%dT%H:%M:%S.%fZ')`;
   if (type.startsWith('TIMESTAMP')) return `strftime(CAST(${q} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%f')`;
+  if (type === 'BLOB') return `hex(${q})`;
   if (type === 'JSON') return `CAST(${q} AS VARCHAR)`;
   return q;
 }

@@ -68,6 +68,22 @@ describe('errors, redaction and retries', () => {
       },
     );
 
+    it('reports request URLs in events with api_key and token as ***', async () => {
+      const api = await h.serve({ 'GET /items': () => ({ body: [{ id: 1 }] }) });
+      const urls: string[] = [];
+      await h.run(
+        {
+          client: {
+            base_url: api.url,
+            auth: { type: 'api_key', name: 'api_key', api_key: KEY, location: 'query' },
+          },
+          resources: [{ name: 'items', endpoint: { params: { token: TOKEN, page: 1 } } }],
+        },
+        { runtime: { emit: (e) => (e.type === 'request' ? urls.push(e.url) : undefined) } },
+      );
+      expect(urls).toEqual([`${api.url}/items?token=***&page=1&api_key=***`]);
+    });
+
     it('hides a resolved secret sent under a param name outside the redaction list', async () => {
       const api = await refusing();
       const error = await h.failure({

@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, request } from 'undici';
-import { redactUrl, secretRegistry } from '../../config/secret-registry.js';
+import { redactSecretFields, redactUrl, secretRegistry } from '../../config/secret-registry.js';
 import { TributaryError } from '../../errors/tributary-error.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { type RetryPolicy, retryWaitSeconds } from './retry-policy.js';
@@ -49,15 +49,23 @@ function headerRecord(headers: Record<string, string | string[] | undefined>): R
   return out;
 }
 
-/** A short, redacted excerpt of a body for error messages. */
+/**
+ * A short, redacted excerpt of a body for error messages: registered secrets and the values of
+ * secret-named JSON fields are masked before the text is cut (so a cut cannot expose half a secret).
+ */
 export function bodyExcerpt(body: Buffer, max = 200): string {
-  const text = body
-    .subarray(0, max * 4)
-    .toString('utf8')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return secretRegistry.redact(cut);
+  const text = redactSecretFields(
+    secretRegistry.redact(
+      body
+        .subarray(0, max * 4)
+        .toString('utf8')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
+  );
+  if (text.length <= max) return text;
+  // A secret field whose value the cut opens but does not close is masked to the end.
+  return `${text.slice(0, max).replace(/("(?:token|api_key|key|access_token|secret|password|client_secret)"\s*:\s*)"[^"]*$/i, '$1"***')}…`;
 }
 
 type Attempt = { kind: 'response'; response: HttpResponse } | { kind: 'error'; error: TributaryError };

@@ -56,7 +56,10 @@ export class IncrementalCursor {
     this.startValue = start;
     this.#lastValue = start;
     this.#primaryKey = config.primary_key === undefined ? resourcePrimaryKey : [config.primary_key].flat();
-    this.#dedup = !this.#stateless && config.range_start !== 'open' && config.lag === undefined;
+    // An explicit empty key turns the boundary dedup off, as in dlt (no key at all hashes the whole record).
+    const noDedupKey = Array.isArray(config.primary_key) && config.primary_key.length === 0;
+    this.#dedup =
+      !this.#stateless && config.range_start !== 'open' && config.lag === undefined && !noDedupKey;
     this.#storedHashes = new Set(this.#dedup ? (source?.unique_hashes ?? []) : []);
     if (source && start !== null && compareCursor(start, source.last_value ?? start) === 0) {
       this.#lastHashes = new Set(source.unique_hashes);

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors/tributary-error.js';
 import { JsonDouble } from '../../normalize/json-values.js';
+import { applyFormatSpec } from './python-format.js';
 
 /** A `{name}` placeholder, dlt's templating (Python `str.format`): `{{` and `}}` are literal braces. */
 const PLACEHOLDER = /\{\{|\}\}|\{([^{}]*)\}/g;
@@ -20,23 +21,45 @@ export function pythonStr(value: unknown): string {
 /** The names of the placeholders in a text (`resources.issues.id`, `incremental.start_value`). */
 export function placeholderNames(text: string): string[] {
   const names: string[] = [];
-  for (const match of text.matchAll(PLACEHOLDER)) if (match[1] !== undefined) names.push(match[1]);
+  for (const match of text.matchAll(PLACEHOLDER))
+    if (match[1] !== undefined) names.push(parseField(match[1]).name);
   return names;
+}
+
+/** A replacement field `name[!conversion][:spec]`, split as Python's `str.format` splits it. */
+export function parseField(field: string): { name: string; conversion: string | undefined; spec: string } {
+  const match = /^([^!:]*)(?:!([^:]*))?(?::(.*))?$/s.exec(field);
+  const [, name = '', conversion, spec = ''] = match ?? [];
+  if (conversion !== undefined && !['s', 'r', 'a'].includes(conversion)) {
+    throw new ConfigError(`placeholder "{${field}}": unknown conversion "!${conversion}" (use !s, !r or !a)`);
+  }
+  return { name: name.trim(), conversion, spec };
+}
+
+/** Python's `repr` of a value as a formatted string shows it (strings quoted). */
+function pythonRepr(value: unknown): string {
+  return typeof value === 'string'
+    ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+    : pythonStr(value);
+}
+
+/** One replacement field's text: the conversion, then the format spec. */
+export function formatField(value: unknown, conversion: string | undefined, spec: string): string {
+  if (conversion === undefined) return applyFormatSpec(value, pythonStr(value), spec);
+  const converted = conversion === 's' ? pythonStr(value) : pythonRepr(value);
+  return applyFormatSpec(converted, converted, spec);
 }
 
 /**
  * Formats a text like Python's `str.format` with dlt's lookups: `{{`/`}}` become braces, `{name}`
- * the looked-up value. Conversions and format specs (`{x!r}`, `{x:>5}`) are refused with a clear
- * error rather than half-supported.
+ * the looked-up value, with conversions (`!s`, `!r`) and format specs (`{id:08d}`, `{x:>5}`).
  */
 export function formatTemplate(text: string, lookup: (name: string) => unknown): string {
   if (!text.includes('{') && !text.includes('}')) return text;
-  const out = text.replace(PLACEHOLDER, (match, name: string | undefined) => {
-    if (name === undefined) return match[0] ?? '';
-    if (/[!:]/.test(name)) {
-      throw new ConfigError(`placeholder "{${name}}": conversions and format specs are not supported`);
-    }
-    return pythonStr(lookup(name.trim()));
+  const out = text.replace(PLACEHOLDER, (match, field: string | undefined) => {
+    if (field === undefined) return match[0] ?? '';
+    const { name, conversion, spec } = parseField(field);
+    return formatField(lookup(name), conversion, spec);
   });
   if (/[{}]/.test(text.replace(PLACEHOLDER, ''))) {
     throw new ConfigError(`"${text}" has a single "{" or "}": write literal braces as "{{" and "}}"`);
