@@ -10,7 +10,13 @@ describe('the config JSON Schema', () => {
 
   it('describes the keys editors complete, with their defaults documented elsewhere', () => {
     const schema = configJsonSchema() as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'client', 'resource_defaults', 'resources']);
+    expect(Object.keys(schema.properties)).toEqual([
+      '$schema',
+      'source',
+      'client',
+      'resource_defaults',
+      'resources',
+    ]);
     expect(schema.required).toEqual(['client', 'resources']);
     const text = JSON.stringify(schema);
     for (const key of [

@@ -146,6 +146,15 @@ function toPlan(resource: ResourceConfig, index: number, sourceOptions: SourceOp
     throw new ConfigError(`${where}.include_from_parent: the resource has no parent resource`);
   }
   const disposition = resource.write_disposition ?? 'append';
+  if (
+    typeof disposition === 'object' &&
+    disposition.strategy &&
+    !['delete-insert', 'truncate-and-insert'].includes(disposition.strategy)
+  ) {
+    throw new ConfigError(
+      `${where}.write_disposition.strategy: "${disposition.strategy}" is not supported by this version yet; use delete-insert`,
+    );
+  }
   const columns = Array.isArray(resource.columns)
     ? Object.fromEntries(resource.columns.map((c) => [c.name, c]))
     : (resource.columns ?? {});

@@ -9,6 +9,10 @@ export class JsonDouble {
   toJSON(): number {
     return this.value;
   }
+  /** So that `Number(x)`, arithmetic and comparisons in user callbacks see the number. */
+  valueOf(): number {
+    return this.value;
+  }
 }
 
 /** A value as it comes out of the JSON parser. */

@@ -136,7 +136,12 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       if (stop) break;
     }
   };
-  for (const run of runs.values()) if (run.plan.parent === undefined) await execute(run, undefined);
+  // A resource that is not selected runs only to feed selected children.
+  const needed = (run: ResourceRun): boolean => run.plan.selected || run.children.some(needed);
+  for (const run of runs.values()) {
+    run.children = run.children.filter(needed);
+    if (run.plan.parent === undefined && needed(run)) await execute(run, undefined);
+  }
 
   const resources = { ...(ctx.sourceState.resources as Record<string, unknown> | undefined) };
   for (const run of runs.values()) {

@@ -91,7 +91,10 @@ export class SchemaEvolver {
     const declared = new Map<string, ColumnSchema>();
     for (const [rawName, columnHints] of Object.entries(hints.columns)) {
       const name = this.#naming.normalizePath(columnHints.name ?? rawName);
-      declared.set(name, hintsToColumn(name, columnHints));
+      const column = hintsToColumn(name, columnHints);
+      // Key columns are never nullable, whether the key comes from the resource or a column hint.
+      if (column.primary_key || column.merge_key) column.nullable = false;
+      declared.set(name, column);
     }
     for (const [keys, flag] of [
       [hints.primaryKey, 'primary_key'],

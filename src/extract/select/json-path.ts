@@ -1,4 +1,5 @@
 import { JSONPath } from 'jsonpath-plus';
+import { TributaryError } from '../../errors/tributary-error.js';
 
 /**
  * dlt's JSONPath dialect (jsonpath-ng) takes bare dotted names relative to the root
@@ -15,7 +16,12 @@ function rooted(path: string): string {
 /** Every value the path matches, in document order. */
 export function findAll(path: string, document: unknown): unknown[] {
   if (document === null || typeof document !== 'object') return path === '$' ? [document] : [];
-  return JSONPath({ path: rooted(path), json: document, wrap: true, eval: false }) as unknown[];
+  try {
+    return JSONPath({ path: rooted(path), json: document, wrap: true, eval: false }) as unknown[];
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new TributaryError('DATA_SELECTOR', `JSONPath "${path}" cannot be evaluated: ${reason}`, { cause });
+  }
 }
 
 /** The first match, or undefined when nothing matches. */
