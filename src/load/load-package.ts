@@ -104,6 +104,13 @@ export class LoadPackageWriter {
   }
 }
 
+/** Drops packages a killed run left half-written under `load/new` (never loaded: they have no manifest). */
+export async function discardUnfinishedPackages(workingDir: string): Promise<void> {
+  const dir = packagesDir(workingDir, 'new');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.map((name) => rm(join(dir, name), { recursive: true, force: true })));
+}
+
 /** Packages that were normalized but not loaded yet, oldest first. */
 export async function pendingPackages(workingDir: string): Promise<LoadPackage[]> {
   const dir = packagesDir(workingDir, 'normalized');

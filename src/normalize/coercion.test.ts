@@ -85,7 +85,12 @@ describe('coerceValue', () => {
     expect(coerceValue('abc', 'decimal')).toEqual({ ok: false });
   });
 
-  it('refuses the types it does not support yet', () => {
-    expect(coerceValue('10:20', 'time')).toEqual({ ok: false });
+  it('reads times and binary text (0x hex or strict base64) as dlt does', () => {
+    expect(coerceValue('10:20', 'time')).toEqual({ ok: true, value: '10:20:00' });
+    expect(coerceValue('23:59:59.1234567', 'time')).toEqual({ ok: true, value: '23:59:59.123456' });
+    expect(coerceValue('25:00', 'time')).toEqual({ ok: false });
+    expect(coerceValue('aGk=', 'binary')).toEqual({ ok: true, value: '6869' });
+    expect(coerceValue('0x6869', 'binary')).toEqual({ ok: true, value: '6869' });
+    expect(coerceValue('not base64!', 'binary')).toEqual({ ok: false });
   });
 });

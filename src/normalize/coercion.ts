@@ -44,8 +44,32 @@ function toDecimalText(value: unknown, from: DataType): string | undefined {
   return undefined;
 }
 
+/** `HH:MM[:SS[.ffffff]]` → `HH:MM:SS[.ffffff]` (fractions beyond 6 digits cut, as Python does). */
+function textToTime(text: string): string | undefined {
+  const match = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const [, h = '', m = '', sec = '00', fraction] = match;
+  if (Number(h) > 23 || Number(m) > 59 || Number(sec) > 59) return undefined;
+  return `${h}:${m}:${sec}${fraction ? `.${fraction.slice(0, 6)}` : ''}`;
+}
+
+/**
+ * `0x`-prefixed hex or strict base64 → the bytes as DuckDB and Postgres read escaped text into a
+ * BLOB/bytea (`\xHH` per byte).
+ */
+function textToBinary(text: string): string | undefined {
+  let bytes: Buffer;
+  if (/^0x([0-9a-fA-F]{2})*$/.test(text)) bytes = Buffer.from(text.slice(2), 'hex');
+  else if (/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text))
+    bytes = Buffer.from(text, 'base64');
+  else return undefined;
+  return bytes.toString('hex');
+}
+
 function sameType(value: unknown, type: DataType): unknown {
   if (type === 'bigint') return toIntegerValue(value as number | bigint);
+  // Exact decimal text: a JSON number would reach a DECIMAL column through a double.
+  if (type === 'wei' || type === 'decimal') return String(value);
   if (type === 'double') return numberOf(value);
   return value;
 }
@@ -76,6 +100,10 @@ function convert(value: unknown, from: DataType, to: DataType): unknown {
     case 'decimal':
     case 'wei':
       return toDecimalText(value, from);
+    case 'time':
+      return from === 'text' ? textToTime(value as string) : undefined;
+    case 'binary':
+      return from === 'text' ? textToBinary(value as string) : undefined;
     default:
       return undefined;
   }

@@ -56,6 +56,9 @@ export function inferDataType(
     case 'boolean':
       return 'bool';
     case 'bigint':
+      // Beyond 64 bits a bigint column cannot hold it: typed wide (wei), or text past wei's range.
+      if (value > INT64_MAX || value < -INT64_MAX - 1n)
+        return detectNumber(value, detections) ?? (value > WEI_MAX || value < -WEI_MAX ? 'text' : 'wei');
       return detectNumber(value, detections) ?? 'bigint';
     case 'number':
       return detectNumber(value, detections) ?? (Number.isSafeInteger(value) ? 'bigint' : 'double');
@@ -72,5 +75,6 @@ export function inferDataType(
  * @example valueDataType('2024-03-05T10:20:30Z') // 'text'
  */
 export function valueDataType(value: unknown): DataType | undefined {
+  if (typeof value === 'bigint') return 'bigint';
   return typeof value === 'string' ? 'text' : inferDataType(value, []);
 }

@@ -1,6 +1,6 @@
 import type { ColumnHints } from '../config/config-schema.js';
 import { TributaryError } from '../errors/tributary-error.js';
-import { coerceValue } from '../normalize/coercion.js';
+import { type CoerceResult, coerceValue } from '../normalize/coercion.js';
 import type { Naming } from '../normalize/naming.js';
 import {
   DEFAULT_DETECTIONS,
@@ -183,7 +183,7 @@ export class SchemaEvolver {
         continue;
       }
       const target = column.data_type as DataType;
-      const coerced = coerceValue(value, target);
+      const coerced = fitsColumn(coerceValue(value, target), target);
       if (coerced.ok) {
         out[name] = coerced.value;
         continue;
@@ -191,7 +191,9 @@ export class SchemaEvolver {
       const verdict = allowed('data_type', name);
       if (verdict === 'discard_row') return undefined;
       if (verdict === 'discard_value') continue;
-      const valueType = valueDataType(value) ?? 'text';
+      // An integer too wide for bigint takes the wide type a new column would get (wei, or text).
+      const valueType =
+        (typeof value === 'bigint' ? inferDataType(value, []) : valueDataType(value)) ?? 'text';
       if (target === 'bigint' && valueType === 'double') {
         changes.push(() => {
           column.data_type = 'double';
@@ -238,6 +240,19 @@ export class SchemaEvolver {
     table.columns[column.name] ??= column;
     this.#pendingHints.get(tableName)?.delete(column.name);
   }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A coerced value the destination column can hold: dlt's coercion accepts any integer for bigint
+ * (Python ints), but a BIGINT column has 64 bits — beyond that the value goes to a variant column
+ * instead of failing the load.
+ */
+function fitsColumn(result: CoerceResult, type: DataType): CoerceResult {
+  if (!result.ok || type !== 'bigint' || typeof result.value !== 'bigint') return result;
+  return result.value < INT64_MIN || result.value > INT64_MAX ? { ok: false } : result;
 }
 
 function nullViolation(context: RowContext, table: string, column: string): TributaryError {

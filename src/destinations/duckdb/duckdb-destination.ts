@@ -134,10 +134,22 @@ export class DuckDbDestination implements Destination {
       for (const entry of pkg.manifest.tables) {
         const table = pkg.schema.tables[entry.name];
         if (table === undefined) continue;
-        const columns = completeColumns(table)
-          .map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(duckdbType(c))}`)
+        // Binary travels as hex text in the package; everything else in its own type.
+        const complete = completeColumns(table);
+        const columns = complete
+          .map(
+            (c) =>
+              `${quoteLiteral(c.name)}: ${quoteLiteral(c.data_type === 'binary' ? 'VARCHAR' : duckdbType(c))}`,
+          )
           .join(', ');
-        current = `CREATE OR REPLACE TABLE ${qualified(staging, entry.name)} AS SELECT *, row_number() OVER () AS ${quoteIdentifier(SEQUENCE_COLUMN)} FROM read_json(${quoteLiteral(join(pkg.dir, entry.file))}, format = 'newline_delimited', columns = {${columns}})`;
+        const select = complete
+          .map((c) =>
+            c.data_type === 'binary'
+              ? `unhex(${quoteIdentifier(c.name)}) AS ${quoteIdentifier(c.name)}`
+              : quoteIdentifier(c.name),
+          )
+          .join(', ');
+        current = `CREATE OR REPLACE TABLE ${qualified(staging, entry.name)} AS SELECT ${select}, row_number() OVER () AS ${quoteIdentifier(SEQUENCE_COLUMN)} FROM read_json(${quoteLiteral(join(pkg.dir, entry.file))}, format = 'newline_delimited', columns = {${columns}})`;
         await db.run(current);
       }
       const tempId = randomBytes(8).toString('hex');

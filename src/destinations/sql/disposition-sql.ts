@@ -29,6 +29,17 @@ function insertFromStaging(ctx: DispositionSqlContext, table: TableSchema, where
   return `INSERT INTO ${qualified(ctx.dataset, table.name)} (${list}) SELECT ${list} FROM ${qualified(ctx.staging, table.name)}${where}`;
 }
 
+/**
+ * SQL true for a staging row that marks a delete (dlt's `hard_delete` hint): a bool column when TRUE,
+ * any other type when not NULL. Undefined when the table has no such column.
+ */
+function deletedCondition(root: TableSchema, alias: string): string | undefined {
+  const column = Object.values(root.columns).find((c) => c.hard_delete === true && c.data_type !== undefined);
+  if (column === undefined) return undefined;
+  const ref = `${alias}.${quoteIdentifier(column.name)}`;
+  return column.data_type === 'bool' ? `COALESCE(${ref}, FALSE)` : `${ref} IS NOT NULL`;
+}
+
 function keyColumns(root: TableSchema, flag: 'primary_key' | 'merge_key'): ColumnSchema[] {
   return Object.values(root.columns).filter((c) => c[flag] === true);
 }
@@ -89,6 +100,8 @@ function deleteInsert(
     );
   }
   statements.push(`DELETE FROM ${dest} WHERE ${rowKey} IN (SELECT ${rowKey} FROM ${deleted})`);
+  const deletedRow = deletedCondition(root, 'ranked');
+  const notDeleted = deletedRow ? ` AND NOT (${deletedRow})` : '';
   if (primary.length > 0) {
     const partition = primary.map((k) => quoteIdentifier(k.name)).join(', ');
     const sortColumn = Object.values(root.columns).find((c) => c.dedup_sort !== undefined);
@@ -101,11 +114,13 @@ function deleteInsert(
     statements.push(
       ctx.createTemp(
         inserted,
-        `SELECT ${rowKey} FROM (SELECT ${rowKey}, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY ${order}) AS _rn FROM ${stage}) AS ranked WHERE _rn = 1`,
+        `SELECT ${rowKey} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY ${order}) AS _rn FROM ${stage}) AS ranked WHERE _rn = 1${notDeleted}`,
       ),
     );
   } else {
-    statements.push(ctx.createTemp(inserted, `SELECT ${rowKey} FROM ${stage}`));
+    statements.push(
+      ctx.createTemp(inserted, `SELECT ${rowKey} FROM ${stage} AS ranked WHERE TRUE${notDeleted}`),
+    );
   }
   for (const table of stagedTables) {
     const key = table === root ? rowKey : quoteIdentifier('_dlt_root_id');

@@ -1,0 +1,134 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Destination } from '../destinations/destination.js';
+import {
+  discardUnfinishedPackages,
+  type LoadPackage,
+  markLoaded,
+  pendingPackages,
+} from '../load/load-package.js';
+import { acquirePipelineLock } from '../load/pipeline-lock.js';
+import { type PipelineState, readLocalState, writeLocalState } from '../load/pipeline-state.js';
+import { createNaming } from '../normalize/naming.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { StoredSchema } from '../schema/schema-types.js';
+import { emptySchema } from '../schema/schema-version.js';
+import { pipelineWorkingDir } from './working-dir.js';
+
+export async function readLocalSchema(workingDir: string, name: string): Promise<StoredSchema | undefined> {
+  try {
+    return JSON.parse(
+      await readFile(join(workingDir, 'schemas', `${name}.schema.json`), 'utf8'),
+    ) as StoredSchema;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeLocalSchema(workingDir: string, schema: StoredSchema): Promise<void> {
+  const dir = join(workingDir, 'schemas');
+  await mkdir(dir, { recursive: true });
+  const target = join(dir, `${schema.name}.schema.json`);
+  await writeFile(`${target}.tmp`, JSON.stringify(schema, null, 2));
+  await rename(`${target}.tmp`, target);
+}
+
+/** The newer of the local copy and the destination's (dlt restores from the destination when newer). */
+function newer<T>(local: T | undefined, remote: T | undefined, version: (t: T) => number): T | undefined {
+  if (local === undefined) return remote;
+  if (remote === undefined) return local;
+  return version(remote) > version(local) ? remote : local;
+}
+
+export interface SessionOptions {
+  pipelineName: string;
+  datasetName?: string;
+  destination: Destination;
+  workingDir?: string;
+  runtime: Runtime;
+}
+
+/**
+ * A pipeline held for one command: its working folder locked, its destination open, its pending
+ * packages loadable. `run`, `drop` and `sync` all work through a session, so that every change to
+ * a dataset goes through the same one-transaction load.
+ */
+export class PipelineSession {
+  readonly pipelineName: string;
+  readonly dataset: string;
+  readonly workingDir: string;
+  readonly destination: Destination;
+  readonly runtime: Runtime;
+  /** Rows written per table by the loads of this session. */
+  readonly rows: Record<string, number> = {};
+  readonly loadIds: string[] = [];
+  #release: (() => Promise<void>) | undefined;
+
+  private constructor(options: SessionOptions) {
+    this.pipelineName = options.pipelineName;
+    this.destination = options.destination;
+    this.runtime = options.runtime;
+    this.dataset = createNaming(options.destination.capabilities.maxIdentifierLength).normalizeIdentifier(
+      options.datasetName ?? `${options.pipelineName}_dataset`,
+    );
+    this.workingDir = options.workingDir ?? pipelineWorkingDir(options.pipelineName);
+  }
+
+  /** Locks the working folder (one run at a time) and opens the destination. */
+  static async open(options: SessionOptions): Promise<PipelineSession> {
+    const session = new PipelineSession(options);
+    await mkdir(session.workingDir, { recursive: true });
+    session.#release = await acquirePipelineLock(session.workingDir, session.pipelineName);
+    try {
+      await session.destination.open();
+      await discardUnfinishedPackages(session.workingDir);
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+    return session;
+  }
+
+  async close(): Promise<void> {
+    await this.destination.close().catch(() => {});
+    await this.#release?.();
+    this.#release = undefined;
+  }
+
+  /** Loads a package unless the destination already committed it, then records it locally. */
+  async load(pkg: LoadPackage): Promise<void> {
+    const { loadId } = pkg.manifest;
+    if (!(await this.destination.isLoaded(this.dataset, loadId))) {
+      this.runtime.emit({ type: 'load_started', loadId, tables: pkg.manifest.tables.map((t) => t.name) });
+      const result = await this.destination.load(pkg, this.dataset);
+      for (const [table, count] of Object.entries(result.rows))
+        this.rows[table] = (this.rows[table] ?? 0) + count;
+      this.runtime.emit({ type: 'load_finished', loadId, rows: result.rows });
+    }
+    await markLoaded(this.workingDir, pkg);
+    await writeLocalSchema(this.workingDir, pkg.schema);
+    if (pkg.manifest.state) await writeLocalState(this.workingDir, pkg.manifest.state);
+    this.loadIds.push(loadId);
+  }
+
+  /** Finishes the packages an earlier run normalized but did not load, without calling the API. */
+  async finishPending(): Promise<void> {
+    for (const pkg of await pendingPackages(this.workingDir)) {
+      this.runtime.emit({ type: 'pending_package', loadId: pkg.manifest.loadId });
+      await this.load(pkg);
+    }
+  }
+
+  /** The newest schema: the local copy, or the destination's when newer (or the local one is gone). */
+  async schema(name: string): Promise<StoredSchema> {
+    const local = await readLocalSchema(this.workingDir, name);
+    const remote = await this.destination.storedSchema(this.dataset, name);
+    return newer(local, remote, (s) => s.version) ?? emptySchema(name);
+  }
+
+  /** The newest state, and whether the destination holds that same version. */
+  async state(): Promise<{ state: PipelineState | undefined; remote: PipelineState | undefined }> {
+    const remote = await this.destination.storedState(this.dataset, this.pipelineName);
+    return { state: newer(await readLocalState(this.workingDir), remote, (s) => s._state_version), remote };
+  }
+}
