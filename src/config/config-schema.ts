@@ -49,7 +49,9 @@ const writeDispositionSchema = z.union([
   z.enum(WRITE_DISPOSITIONS),
   z.strictObject({
     disposition: z.enum(WRITE_DISPOSITIONS),
-    strategy: z.enum(['delete-insert', 'upsert', 'scd2', 'insert-only', 'truncate-and-insert']).optional(),
+    strategy: z
+      .enum(['delete-insert', 'upsert', 'scd2', 'insert-only', 'truncate-and-insert', 'insert-from-staging'])
+      .optional(),
   }),
 ]);
 

@@ -146,14 +146,9 @@ function toPlan(resource: ResourceConfig, index: number, sourceOptions: SourceOp
     throw new ConfigError(`${where}.include_from_parent: the resource has no parent resource`);
   }
   const disposition = resource.write_disposition ?? 'append';
-  if (
-    typeof disposition === 'object' &&
-    disposition.strategy &&
-    !['delete-insert', 'truncate-and-insert'].includes(disposition.strategy)
-  ) {
-    throw new ConfigError(
-      `${where}.write_disposition.strategy: "${disposition.strategy}" is not supported by this version yet; use delete-insert`,
-    );
+  const strategy = typeof disposition === 'object' ? disposition.strategy : undefined;
+  if (strategy === 'upsert' && (resource.primary_key === undefined || resource.merge_key !== undefined)) {
+    throw new ConfigError(`${where}.write_disposition: the upsert strategy needs a primary_key and no merge_key`);
   }
   const columns = Array.isArray(resource.columns)
     ? Object.fromEntries(resource.columns.map((c) => [c.name, c]))
@@ -162,10 +157,11 @@ function toPlan(resource: ResourceConfig, index: number, sourceOptions: SourceOp
     name: resource.name,
     tableName: resource.table_name ?? resource.name,
     writeDisposition: typeof disposition === 'string' ? disposition : disposition.disposition,
+    // Replace strategies both run in the load's one transaction here: no strategy to remember.
     mergeStrategy:
-      typeof disposition === 'string' || disposition.strategy === 'truncate-and-insert'
+      strategy === undefined || strategy === 'truncate-and-insert' || strategy === 'insert-from-staging'
         ? undefined
-        : disposition.strategy,
+        : strategy,
     primaryKey: keyList(resource.primary_key),
     mergeKey: keyList(resource.merge_key),
     columns,

@@ -16,6 +16,12 @@ export interface LoadResult {
   rows: Record<string, number>;
 }
 
+/** What `tributary pipeline <name> info` shows of a dataset. */
+export interface DatasetFacts {
+  loads: Array<{ loadId: string; schemaName: string | null; status: number; insertedAt: string }>;
+  tables: Array<{ name: string; rows: number }>;
+}
+
 /**
  * A place that tables land in. `load` commits one package entirely or not at all: its data, the
  * schema version, the state row and the `_dlt_loads` row.
@@ -30,5 +36,7 @@ export interface Destination {
   storedState(dataset: string, pipelineName: string): Promise<PipelineState | undefined>;
   isLoaded(dataset: string, loadId: string): Promise<boolean>;
   load(pkg: LoadPackage, dataset: string): Promise<LoadResult>;
+  /** The newest loads (up to `limit`) and every table of the dataset with its row count. */
+  inspect(dataset: string, limit: number): Promise<DatasetFacts>;
   close(): Promise<void>;
 }

@@ -2,7 +2,8 @@ import type { ResourcePlan } from '../config/rest-api-source.js';
 import type { LoadPackageWriter } from '../load/load-package.js';
 import { isJsonObject, type JsonValue } from '../normalize/json-values.js';
 import type { Naming } from '../normalize/naming.js';
-import { flattenRecord } from '../normalize/relational.js';
+import { type FlattenOptions, flattenRecord } from '../normalize/relational.js';
+import { keyHashRowId, rowHashId } from '../normalize/row-ids.js';
 import type { RowContext, SchemaEvolver } from '../schema/schema-evolver.js';
 
 /** dlt propagates `_dlt_root_id` to nested tables for these merge strategies (reference §2.3). */
@@ -46,6 +47,18 @@ export class ResourceTableWriter {
     });
   }
 
+  /** dlt's root row keys: key hash for upsert and insert-only, row hash for scd2, else random. */
+  #rootId(): Pick<FlattenOptions, 'rootId'> {
+    const plan = this.#plan;
+    if (plan.writeDisposition !== 'merge') return {};
+    if (plan.mergeStrategy === 'scd2') return { rootId: (_row, record) => rowHashId(record) };
+    if (plan.mergeStrategy === 'upsert' || plan.mergeStrategy === 'insert-only') {
+      const keys = plan.primaryKey.map((key) => this.#naming.normalizePath(key));
+      return { rootId: (row) => keyHashRowId(Object.fromEntries(keys.map((key) => [key, row[key] ?? null]))) };
+    }
+    return {};
+  }
+
   async write(records: JsonValue[]): Promise<void> {
     const plan = this.#plan;
     const evolver = this.#evolver;
@@ -58,6 +71,7 @@ export class ResourceTableWriter {
         recordKey: recordKey(record, plan.primaryKey, this.#records + index),
       };
       const rows = flattenRecord(record, {
+        ...this.#rootId(),
         table: this.table,
         naming: this.#naming,
         loadId: this.#writer.loadId,

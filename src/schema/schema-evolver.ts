@@ -223,6 +223,7 @@ export class SchemaEvolver {
     const table = this.#table(tableName, parent);
     table['x-normalizer'] = { 'seen-data': true };
     for (const change of changes) change();
+    if (table['x-merge-strategy'] === 'scd2' && table.parent === undefined) this.#addValidityColumns(table);
     return out;
   }
 
@@ -232,6 +233,20 @@ export class SchemaEvolver {
     if (system) return { name, ...system };
     const pending = this.#pendingHints.get(tableName)?.get(name);
     return { name, nullable: true, ...pending, data_type: inferDataType(value, this.#detections) ?? 'text' };
+  }
+
+  /**
+   * scd2 tables get `_dlt_valid_from` / `_dlt_valid_to` (filled by the load, not by rows) after the
+   * first row's columns; their `_dlt_id` is a row hash, so it is not unique across versions.
+   */
+  #addValidityColumns(table: TableSchema): void {
+    table.columns._dlt_valid_from ??= { name: '_dlt_valid_from', data_type: 'timestamp', nullable: true };
+    table.columns._dlt_valid_to ??= { name: '_dlt_valid_to', data_type: 'timestamp', nullable: true };
+    const rowKey = table.columns._dlt_id;
+    if (rowKey) {
+      rowKey.unique = false;
+      rowKey.row_key = false;
+    }
   }
 
   #addColumn(tableName: string, parent: string | undefined, column: ColumnSchema): void {

@@ -6,7 +6,7 @@ import { TributaryError } from '../../errors/tributary-error.js';
 import type { LoadPackage } from '../../load/load-package.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
 import type { StoredSchema } from '../../schema/schema-types.js';
-import type { Destination, DestinationCapabilities, LoadResult } from '../destination.js';
+import type { DatasetFacts, Destination, DestinationCapabilities, LoadResult } from '../destination.js';
 import { completeColumns } from '../sql/ddl.js';
 import { SEQUENCE_COLUMN } from '../sql/disposition-sql.js';
 import { planLoadStatements, type SqlDialect, syncTableStatements } from '../sql/load-plan.js';
@@ -171,6 +171,27 @@ export class DuckDbDestination implements Destination {
       );
     }
     return { rows: Object.fromEntries(pkg.manifest.tables.map((t) => [t.name, t.rows])) };
+  }
+
+  async inspect(dataset: string, limit: number): Promise<DatasetFacts> {
+    const facts: DatasetFacts = { loads: [], tables: [] };
+    if (await this.#tableExists(dataset, '_dlt_loads')) {
+      const loads = await this.#db.runAndReadAll(
+        `SELECT load_id, schema_name, status, CAST(inserted_at AS VARCHAR) FROM ${qualified(dataset, '_dlt_loads')} ORDER BY load_id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+      );
+      facts.loads = (loads.getRows() as Array<[string, string | null, bigint, string]>).map(
+        ([loadId, schemaName, status, insertedAt]) => ({ loadId, schemaName, status: Number(status), insertedAt }),
+      );
+    }
+    const tables = await this.#db.runAndReadAll(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name",
+      [dataset],
+    );
+    for (const [name] of tables.getRows() as Array<[string]>) {
+      const count = await this.#db.runAndReadAll(`SELECT count(*) FROM ${qualified(dataset, name)}`);
+      facts.tables.push({ name, rows: Number(count.getRows()[0]?.[0] ?? 0) });
+    }
+    return facts;
   }
 
   async close(): Promise<void> {

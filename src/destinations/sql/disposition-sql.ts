@@ -1,48 +1,18 @@
 import type { ColumnSchema, TableSchema } from '../../schema/schema-types.js';
-import { completeColumns } from './ddl.js';
+import {
+  cols,
+  type DispositionSqlContext,
+  deletedCondition,
+  insertFromStaging,
+  keyColumns,
+  SEQUENCE_COLUMN,
+  type TableChain,
+} from './chain-sql.js';
+import { scd2Statements } from './scd2-sql.js';
 import { qualified, quoteIdentifier } from './sql-identifiers.js';
+import { upsertStatements } from './upsert-sql.js';
 
-/** A staging table's extra column: the row's position in the load, so "last served wins" in dedup. */
-export const SEQUENCE_COLUMN = '_tributary_seq';
-
-/** One root table and its nested tables, loaded together (dlt's "table chain"). */
-export interface TableChain {
-  root: TableSchema;
-  /** Nested tables that exist in the destination, parents before children. */
-  nested: TableSchema[];
-  /** Tables of the chain that have staged rows in this load. */
-  staged: ReadonlySet<string>;
-}
-
-export interface DispositionSqlContext {
-  dataset: string;
-  staging: string;
-  /** SQL that creates a temporary table from a SELECT, unique per load. */
-  createTemp(name: string, select: string): string;
-  tempName(base: string): string;
-}
-
-const cols = (table: TableSchema) => completeColumns(table).map((c) => quoteIdentifier(c.name));
-
-function insertFromStaging(ctx: DispositionSqlContext, table: TableSchema, where = ''): string {
-  const list = cols(table).join(', ');
-  return `INSERT INTO ${qualified(ctx.dataset, table.name)} (${list}) SELECT ${list} FROM ${qualified(ctx.staging, table.name)}${where}`;
-}
-
-/**
- * SQL true for a staging row that marks a delete (dlt's `hard_delete` hint): a bool column when TRUE,
- * any other type when not NULL. Undefined when the table has no such column.
- */
-function deletedCondition(root: TableSchema, alias: string): string | undefined {
-  const column = Object.values(root.columns).find((c) => c.hard_delete === true && c.data_type !== undefined);
-  if (column === undefined) return undefined;
-  const ref = `${alias}.${quoteIdentifier(column.name)}`;
-  return column.data_type === 'bool' ? `COALESCE(${ref}, FALSE)` : `${ref} IS NOT NULL`;
-}
-
-function keyColumns(root: TableSchema, flag: 'primary_key' | 'merge_key'): ColumnSchema[] {
-  return Object.values(root.columns).filter((c) => c[flag] === true);
-}
+export { SEQUENCE_COLUMN, type TableChain } from './chain-sql.js';
 
 /** Statements that move a chain's staged rows into the dataset for its write disposition. */
 export function dispositionStatements(chain: TableChain, ctx: DispositionSqlContext): string[] {
@@ -58,13 +28,21 @@ export function dispositionStatements(chain: TableChain, ctx: DispositionSqlCont
   }
   const primary = keyColumns(chain.root, 'primary_key');
   const merge = keyColumns(chain.root, 'merge_key');
-  if (
-    disposition === 'append' ||
-    (primary.length === 0 && merge.length === 0) ||
-    !chain.staged.has(chain.root.name)
-  ) {
+  if (disposition === 'append' || !chain.staged.has(chain.root.name)) {
     return stagedTables.map((t) => insertFromStaging(ctx, t));
   }
+  const strategy = chain.root['x-merge-strategy'] ?? 'delete-insert';
+  if (strategy === 'scd2') return scd2Statements(chain, ctx, merge);
+  if (primary.length === 0 && merge.length === 0) {
+    // dlt's fallback: a merge without keys appends, leaving out rows marked as deletes.
+    const deleted = deletedCondition(chain.root, 's');
+    return stagedTables.map((t) =>
+      t === chain.root && deleted
+        ? `INSERT INTO ${qualified(ctx.dataset, t.name)} (${cols(t).join(', ')}) SELECT ${cols(t).join(', ')} FROM ${qualified(ctx.staging, t.name)} AS s WHERE NOT (${deleted})`
+        : insertFromStaging(ctx, t),
+    );
+  }
+  if (strategy === 'upsert' || strategy === 'insert-only') return upsertStatements(chain, ctx, primary, strategy);
   return deleteInsert(chain, ctx, primary, merge, stagedTables);
 }
 

@@ -85,7 +85,9 @@ export function planLoadStatements(
 ): Statement[] {
   const { schema, manifest } = pkg;
   const staged = new Set(manifest.tables.map((t) => t.name));
-  const statements: Statement[] = [];
+  const statements: Statement[] = (manifest.dropTables ?? []).map((table) => ({
+    sql: `DROP TABLE IF EXISTS ${qualified(dataset, table)}`,
+  }));
   let tempCount = 0;
   for (const rootName of manifest.rootTables) {
     const root = schema.tables[rootName];
@@ -103,6 +105,7 @@ export function planLoadStatements(
         staging: stagingDataset(dataset),
         createTemp: dialect.createTemp,
         tempName: (base) => `${rootName}_${base}_${tempId}_${tempCount++}`.slice(-63),
+        boundary: manifest.createdAt,
       }).map((sql) => ({ sql })),
     );
   }

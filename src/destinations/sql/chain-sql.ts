@@ -1,0 +1,49 @@
+import type { ColumnSchema, TableSchema } from '../../schema/schema-types.js';
+import { completeColumns } from './ddl.js';
+import { qualified, quoteIdentifier } from './sql-identifiers.js';
+
+/** Shared pieces of the write-disposition SQL. */
+
+/** A staging table's extra column: the row's position in the load, so "last served wins" in dedup. */
+export const SEQUENCE_COLUMN = '_tributary_seq';
+
+/** One root table and its nested tables, loaded together (dlt's "table chain"). */
+export interface TableChain {
+  root: TableSchema;
+  /** Nested tables that exist in the destination, parents before children. */
+  nested: TableSchema[];
+  /** Tables of the chain that have staged rows in this load. */
+  staged: ReadonlySet<string>;
+}
+
+export interface DispositionSqlContext {
+  dataset: string;
+  staging: string;
+  /** SQL that creates a temporary table from a SELECT, unique per load. */
+  createTemp(name: string, select: string): string;
+  tempName(base: string): string;
+  /** The load's boundary timestamp (package creation, ISO UTC), for scd2 validity. */
+  boundary: string;
+}
+
+export const cols = (table: TableSchema) => completeColumns(table).map((c) => quoteIdentifier(c.name));
+
+export function insertFromStaging(ctx: DispositionSqlContext, table: TableSchema, where = ''): string {
+  const list = cols(table).join(', ');
+  return `INSERT INTO ${qualified(ctx.dataset, table.name)} (${list}) SELECT ${list} FROM ${qualified(ctx.staging, table.name)}${where}`;
+}
+
+/**
+ * SQL true for a staging row that marks a delete (dlt's `hard_delete` hint): a bool column when TRUE,
+ * any other type when not NULL. Undefined when the table has no such column.
+ */
+export function deletedCondition(root: TableSchema, alias: string): string | undefined {
+  const column = Object.values(root.columns).find((c) => c.hard_delete === true && c.data_type !== undefined);
+  if (column === undefined) return undefined;
+  const ref = `${alias}.${quoteIdentifier(column.name)}`;
+  return column.data_type === 'bool' ? `COALESCE(${ref}, FALSE)` : `${ref} IS NOT NULL`;
+}
+
+export function keyColumns(root: TableSchema, flag: 'primary_key' | 'merge_key'): ColumnSchema[] {
+  return Object.values(root.columns).filter((c) => c[flag] === true);
+}
