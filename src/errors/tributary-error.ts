@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'SCHEMA_CONTRACT',
   'DESTINATION',
   'PIPELINE_LOCKED',
+  'PENDING_PACKAGES',
   'INTERRUPTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

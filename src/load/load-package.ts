@@ -17,6 +17,8 @@ export interface PackageManifest {
   rootTables: string[];
   /** The pipeline state to commit with the data, when it changed. */
   state: PipelineState | undefined;
+  /** Tables to drop in the same transaction (`tributary pipeline <name> drop`). */
+  dropTables?: string[];
 }
 
 export interface LoadPackage {

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Destination } from '../destinations/destination.js';
+import { TributaryError } from '../errors/tributary-error.js';
 import {
   discardUnfinishedPackages,
   type LoadPackage,
@@ -40,6 +41,19 @@ function newer<T>(local: T | undefined, remote: T | undefined, version: (t: T) =
   return version(remote) > version(local) ? remote : local;
 }
 
+const LOAD_ATTEMPTS = 3;
+
+/** The dataset's name as the destination keeps it: given, or `<pipeline_name>_dataset`, normalized. */
+export function datasetIdentifier(
+  pipelineName: string,
+  datasetName: string | undefined,
+  destination: Destination,
+): string {
+  return createNaming(destination.capabilities.maxIdentifierLength).normalizeIdentifier(
+    datasetName ?? `${pipelineName}_dataset`,
+  );
+}
+
 export interface SessionOptions {
   pipelineName: string;
   datasetName?: string;
@@ -68,9 +82,7 @@ export class PipelineSession {
     this.pipelineName = options.pipelineName;
     this.destination = options.destination;
     this.runtime = options.runtime;
-    this.dataset = createNaming(options.destination.capabilities.maxIdentifierLength).normalizeIdentifier(
-      options.datasetName ?? `${options.pipelineName}_dataset`,
-    );
+    this.dataset = datasetIdentifier(options.pipelineName, options.datasetName, options.destination);
     this.workingDir = options.workingDir ?? pipelineWorkingDir(options.pipelineName);
   }
 
@@ -100,7 +112,7 @@ export class PipelineSession {
     const { loadId } = pkg.manifest;
     if (!(await this.destination.isLoaded(this.dataset, loadId))) {
       this.runtime.emit({ type: 'load_started', loadId, tables: pkg.manifest.tables.map((t) => t.name) });
-      const result = await this.destination.load(pkg, this.dataset);
+      const result = await this.#loadWithRetries(pkg);
       for (const [table, count] of Object.entries(result.rows))
         this.rows[table] = (this.rows[table] ?? 0) + count;
       this.runtime.emit({ type: 'load_finished', loadId, rows: result.rows });
@@ -109,6 +121,23 @@ export class PipelineSession {
     await writeLocalSchema(this.workingDir, pkg.schema);
     if (pkg.manifest.state) await writeLocalState(this.workingDir, pkg.manifest.state);
     this.loadIds.push(loadId);
+  }
+
+  /**
+   * A load that failed for a transient reason (a lock, a dropped connection) is tried again, up to
+   * three times with growing waits; each try is its own transaction, so a failed one left nothing.
+   */
+  async #loadWithRetries(pkg: LoadPackage) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.destination.load(pkg, this.dataset);
+      } catch (error) {
+        if (!(error instanceof TributaryError) || !error.retryable || attempt >= LOAD_ATTEMPTS) throw error;
+        const waitMs = 250 * 2 ** (attempt - 1);
+        this.runtime.emit({ type: 'warning', message: `load ${pkg.manifest.loadId} failed (${error.message}); retrying in ${waitMs} ms` });
+        await this.runtime.sleep(waitMs);
+      }
+    }
   }
 
   /** Finishes the packages an earlier run normalized but did not load, without calling the API. */

@@ -39,8 +39,16 @@ export class DuckDbDestination implements Destination {
   #instance: DuckDBInstance | undefined;
   #connection: DuckDBConnection | undefined;
 
-  constructor(path: string) {
+  readonly #onStatement: ((sql: string) => void) | undefined;
+
+  /**
+   * @param path the database file
+   * @param options.onStatement called before each statement of a load, inside its transaction: tests
+   *   throw from it to fail a load at a chosen point (not a public API).
+   */
+  constructor(path: string, options: { onStatement?: (sql: string) => void } = {}) {
     this.location = resolve(path);
+    this.#onStatement = options.onStatement;
   }
 
   async open(): Promise<void> {
@@ -124,11 +132,13 @@ export class DuckDbDestination implements Destination {
         `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(staging)}`,
       ]) {
         current = sql;
+        this.#onStatement?.(sql);
         await db.run(sql);
       }
       const existing = await this.#existingColumns(dataset);
       for (const sql of syncTableStatements(pkg.schema, dataset, existing, DIALECT)) {
         current = sql;
+        this.#onStatement?.(sql);
         await db.run(sql);
       }
       for (const entry of pkg.manifest.tables) {
@@ -150,11 +160,13 @@ export class DuckDbDestination implements Destination {
           )
           .join(', ');
         current = `CREATE OR REPLACE TABLE ${qualified(staging, entry.name)} AS SELECT ${select}, row_number() OVER () AS ${quoteIdentifier(SEQUENCE_COLUMN)} FROM read_json(${quoteLiteral(join(pkg.dir, entry.file))}, format = 'newline_delimited', columns = {${columns}})`;
+        this.#onStatement?.(current);
         await db.run(current);
       }
       const tempId = randomBytes(8).toString('hex');
       for (const { sql, params } of planLoadStatements(pkg, dataset, existing, DIALECT, tempId)) {
         current = sql;
+        this.#onStatement?.(sql);
         await db.run(sql, params as never);
       }
       await db.run('COMMIT');
@@ -166,6 +178,7 @@ export class DuckDbDestination implements Destination {
         `loading package ${pkg.manifest.loadId} into DuckDB failed: ${reason}`,
         {
           context: { sql: current.slice(0, 500) },
+          retryable: cause instanceof TributaryError ? cause.retryable : /lock|conflict/i.test(reason ?? ''),
           cause,
         },
       );
