@@ -15,6 +15,19 @@ export type { Destination, DestinationCapabilities, LoadResult } from './destina
 export { DuckDbDestination } from './destinations/duckdb/duckdb-destination.js';
 export { ConfigError, type ErrorCode, TributaryError } from './errors/tributary-error.js';
 export type { TributaryEvent } from './pipeline/events.js';
+export {
+  type DropResult,
+  dropPendingPackages,
+  dropResources,
+  type PendingPackage,
+  type PipelineInfo,
+  type PipelineTarget,
+  pipelineInfo,
+  pipelineTrace,
+  type SyncResult,
+  syncFromDestination,
+} from './pipeline/pipeline-commands.js';
+export type { RunTrace } from './pipeline/pipeline-trace.js';
 export { type PipelineOptions, runPipeline } from './pipeline/run-pipeline.js';
 export type { ResourceReport, RunReport } from './pipeline/run-report.js';
 export type { Runtime } from './runtime/runtime.js';

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { basename, extname } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { configJsonSchema } from '../config/config-json-schema.js';
 import { loadConfigFile } from '../config/load-config-file.js';
 import { secretRegistry } from '../config/secret-registry.js';
 import { TributaryError } from '../errors/tributary-error.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { createDestination, DESTINATION_NAMES } from './create-destination.js';
+import { registerPipelineCommand } from './pipeline-command.js';
 import { ProgressRenderer } from './progress-renderer.js';
 import { schemaCommand } from './schema-command.js';
 import { formatSummary } from './summary.js';
@@ -22,6 +23,7 @@ function describe(error: unknown): string {
 }
 
 interface RunFlags {
+  concurrency?: number;
   pipelineName?: string;
   datasetName?: string;
   destination: string;
@@ -51,6 +53,7 @@ async function runCommand(configFile: string, flags: RunFlags): Promise<number> 
     destination,
     signal: controller.signal,
     ...(flags.datasetName ? { datasetName: flags.datasetName } : {}),
+    ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
     runtime: { emit: flags.quiet ? () => {} : (event) => renderer.handle(event) },
   });
   process.stdout.write(secretRegistry.redact(formatSummary(report)));
@@ -71,6 +74,11 @@ export function buildProgram(): Command {
     .addOption(
       new Option('--destination <name>', 'where to load').choices(DESTINATION_NAMES).default('duckdb'),
     )
+    .option('--concurrency <n>', 'requests at once per host (1: one at a time, as dlt)', (value) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
+      return n;
+    })
     .option('-q, --quiet', 'no progress output, only the summary')
     .option('-v, --verbose', 'log every request')
     .action(async (config: string, flags: RunFlags) => {
@@ -87,6 +95,7 @@ export function buildProgram(): Command {
     .action(async (target: string, flags: { format: 'yaml' | 'json' | 'ts'; pipelineName?: string }) => {
       process.stdout.write(await schemaCommand(target, flags));
     });
+  registerPipelineCommand(program);
   program
     .command('config-schema')
     .description('print the JSON Schema of the config file (for editor completion in YAML and JSON)')

@@ -11,6 +11,7 @@ export const retryConfigSchema = z.strictObject({
   backoff_factor: z.number().min(0).optional(),
   max_delay: z.number().min(0).optional(),
   status_codes: z.array(z.number().int().min(100).max(599)).optional(),
+  max_total_wait: z.number().min(0).optional(),
 });
 
 const keyList = z.union([z.string(), z.array(z.string())]);
@@ -161,6 +162,10 @@ export const clientConfigSchema = z.strictObject({
   paginator: paginatorConfigSchema.nullable().optional(),
   retry: retryConfigSchema.optional(),
   timeout: z.number().positive().optional(),
+  /** Tributary extension: most requests in flight per host (1 = dlt's sequential paging). */
+  concurrency: z.number().int().min(1).max(256).optional(),
+  /** Tributary extension: a cap on request starts per second, per host. */
+  rate_limit: z.strictObject({ requests_per_second: z.number().positive().optional() }).optional(),
 });
 export type ClientConfig = z.infer<typeof clientConfigSchema>;
 

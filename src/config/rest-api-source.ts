@@ -148,7 +148,9 @@ function toPlan(resource: ResourceConfig, index: number, sourceOptions: SourceOp
   const disposition = resource.write_disposition ?? 'append';
   const strategy = typeof disposition === 'object' ? disposition.strategy : undefined;
   if (strategy === 'upsert' && (resource.primary_key === undefined || resource.merge_key !== undefined)) {
-    throw new ConfigError(`${where}.write_disposition: the upsert strategy needs a primary_key and no merge_key`);
+    throw new ConfigError(
+      `${where}.write_disposition: the upsert strategy needs a primary_key and no merge_key`,
+    );
   }
   const columns = Array.isArray(resource.columns)
     ? Object.fromEntries(resource.columns.map((c) => [c.name, c]))

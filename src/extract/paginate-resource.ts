@@ -12,6 +12,7 @@ import { type Authenticator, buildHttpRequest, type RequestSpec } from './http/r
 import { createPaginator } from './paginators/create-paginator.js';
 import type { Paginator } from './paginators/paginator.js';
 import { detectPaginator } from './paginators/paginator-detector.js';
+import { RangePaginator } from './paginators/range-paginator.js';
 import { type Bindings, endpointRequest } from './request/endpoint-request.js';
 import { responseInspector } from './response-actions.js';
 import { detectDataSelector, selectData } from './select/select-data.js';
@@ -28,6 +29,8 @@ export interface PaginateDeps {
   http: HttpClient;
   runtime: Runtime;
   auth: Authenticator | undefined;
+  /** Pages fetched at once when their positions are known (1: one after another, as dlt). */
+  concurrency: number;
 }
 
 /** Endpoint paginator if set, else the client's, else detection (dlt's precedence, reference §3). */
@@ -124,5 +127,87 @@ export async function* paginateResource(
     previousPage = pageDigest;
     yield { records, pageNumber, stopReason: paginator.hasNextPage ? undefined : paginator.stopReason };
     if (!paginator.hasNextPage) return;
+    const planned =
+      deps.concurrency > 1 && paginator instanceof RangePaginator ? paginator.plannedPositions() : undefined;
+    if (planned !== undefined && planned.length > 1) {
+      yield* fetchPlannedPages(plan, deps, inspect, paginator as RangePaginator, request, planned, {
+        selector: selector ?? '$',
+        pageNumber,
+        previousPage,
+        stopAfterEmptyPage: (paginator as RangePaginator).stopsAfterEmptyPage,
+      });
+      return;
+    }
+  }
+}
+
+/**
+ * Fetches pages whose positions are known in advance (a total bounds the walk) several at a time,
+ * in a window as wide as the host's concurrency, and yields them in order: the same pages and
+ * records as page by page. An empty page ends the walk early and cancels the requests after it.
+ */
+async function* fetchPlannedPages(
+  plan: ResourcePlan,
+  deps: PaginateDeps,
+  inspect: ((response: HttpResponse) => 'ignore' | undefined) | undefined,
+  paginator: RangePaginator,
+  request: RequestSpec,
+  positions: number[],
+  walk: {
+    selector: string;
+    pageNumber: number;
+    previousPage: string | undefined;
+    stopAfterEmptyPage: boolean;
+  },
+): AsyncGenerator<ExtractedPage> {
+  const controller = new AbortController();
+  const fetchPage = async (position: number) => {
+    const spec = paginator.requestAt(request, position);
+    const sent = await buildHttpRequest(spec, deps.auth);
+    const response = await deps.http.send(sent, plan.name, inspect, controller.signal);
+    if (response.ignored) return { sent, response, records: undefined };
+    const body = parseJsonBody(response, sent.method, redactUrl(sent.url));
+    return { sent, response, records: selectData(body, walk.selector) };
+  };
+  const inflight: Array<ReturnType<typeof fetchPage>> = [];
+  let next = 0;
+  const launch = () => {
+    const page = fetchPage(positions[next++] as number);
+    // Settled in order below; mark handled now so a later page failing first is not "unhandled".
+    page.catch(() => {});
+    inflight.push(page);
+  };
+  let previous = walk.previousPage;
+  let pageNumber = walk.pageNumber;
+  try {
+    while (inflight.length < deps.concurrency && next < positions.length) launch();
+    while (inflight.length > 0) {
+      const { sent, response, records } = await (inflight.shift() as ReturnType<typeof fetchPage>);
+      if (next < positions.length) launch();
+      pageNumber++;
+      if (records === undefined) {
+        yield {
+          records: [],
+          pageNumber,
+          stopReason: `response ${response.status} ignored by response_actions`,
+        };
+        return;
+      }
+      const pageDigest = digest(response.body);
+      if (records.length > 0 && pageDigest === previous)
+        throw loopError(plan, 'the same page came back again', sent, pageNumber);
+      previous = pageDigest;
+      const last = inflight.length === 0 || (walk.stopAfterEmptyPage && records.length === 0);
+      const stopReason = !last
+        ? undefined
+        : records.length === 0
+          ? 'empty page'
+          : paginator.plannedStopReason();
+      yield { records, pageNumber, stopReason };
+      if (last) return;
+    }
+  } finally {
+    controller.abort();
+    await Promise.allSettled(inflight);
   }
 }

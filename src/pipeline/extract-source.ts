@@ -4,6 +4,7 @@ import { createAuthenticator } from '../extract/auth/create-authenticator.js';
 import type { HttpClient } from '../extract/http/http-client.js';
 import type { Authenticator } from '../extract/http/request-spec.js';
 import { IncrementalCursor, type IncrementalState } from '../extract/incremental/incremental-cursor.js';
+import { forEachLimited } from '../extract/limited-concurrency.js';
 import { paginateResource } from '../extract/paginate-resource.js';
 import { applyProcessingSteps } from '../extract/processing-steps.js';
 import type { Bindings } from '../extract/request/endpoint-request.js';
@@ -23,6 +24,8 @@ export interface ExtractContext {
   writer: LoadPackageWriter;
   /** `sources.<source>` of the previous pipeline state. */
   sourceState: Record<string, unknown>;
+  /** Requests at once per host; also how many resources and child fetches run together. */
+  concurrency: number;
 }
 
 /** What extraction leaves: the root tables written and the new `sources.<source>` state. */
@@ -108,7 +111,7 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
     const pages = paginateResource(
       run.plan,
       ctx.source.client,
-      { http: ctx.http, runtime: ctx.runtime, auth: run.auth },
+      { http: ctx.http, runtime: ctx.runtime, auth: run.auth, concurrency: ctx.concurrency },
       bindings,
     );
     for await (const page of pages) {
@@ -131,17 +134,19 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
         totalRecords: run.records,
       });
       for (const child of run.children) {
-        for (const record of records) await execute(child, { resource: run.plan.name, record });
+        // Children of different parent records may be fetched together; their rows land in any order.
+        await forEachLimited(records, ctx.concurrency, (record) =>
+          execute(child, { resource: run.plan.name, record }),
+        );
       }
       if (stop) break;
     }
   };
   // A resource that is not selected runs only to feed selected children.
   const needed = (run: ResourceRun): boolean => run.plan.selected || run.children.some(needed);
-  for (const run of runs.values()) {
-    run.children = run.children.filter(needed);
-    if (run.plan.parent === undefined && needed(run)) await execute(run, undefined);
-  }
+  for (const run of runs.values()) run.children = run.children.filter(needed);
+  const roots = [...runs.values()].filter((run) => run.plan.parent === undefined && needed(run));
+  await forEachLimited(roots, ctx.concurrency, (run) => execute(run, undefined));
 
   const resources = { ...(ctx.sourceState.resources as Record<string, unknown> | undefined) };
   for (const run of runs.values()) {

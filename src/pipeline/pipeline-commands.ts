@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DatasetFacts, Destination } from '../destinations/destination.js';
+import type { Destination } from '../destinations/destination.js';
 import { ConfigError, TributaryError } from '../errors/tributary-error.js';
 import { LoadPackageWriter } from '../load/load-package.js';
 import { nextState, type PipelineState, readLocalState, writeLocalState } from '../load/pipeline-state.js';
@@ -10,11 +9,11 @@ import type { StoredSchema } from '../schema/schema-types.js';
 import { bumpSchemaVersion } from '../schema/schema-version.js';
 import { planDrop, schemaWithout, sourcesWithout } from './drop-plan.js';
 import { newLoadId } from './load-id.js';
+import { localSchemaNames, schemaNamesOf, unique, workingDirOf } from './pipeline-info.js';
 import { listPendingPackages, type PendingPackage, removePendingPackages } from './pipeline-packages.js';
-import { datasetIdentifier, PipelineSession, readLocalSchema, writeLocalSchema } from './pipeline-session.js';
-import { type RunTrace, readTrace } from './pipeline-trace.js';
-import { pipelineWorkingDir } from './working-dir.js';
+import { PipelineSession, writeLocalSchema } from './pipeline-session.js';
 
+export { type CursorInfo, type PipelineInfo, pipelineInfo, pipelineTrace } from './pipeline-info.js';
 export { dropPendingPackages, type PendingPackage } from './pipeline-packages.js';
 
 /** Which pipeline a command works on. The dataset defaults to the one the local state names. */
@@ -25,145 +24,6 @@ export interface PipelineTarget {
   /** Default `~/.tributary/pipelines/<name>` (or under `TRIBUTARY_HOME`). */
   workingDir?: string;
   runtime?: Partial<Runtime>;
-}
-
-/** One incremental cursor of the state: only its values, never the rest of the state. */
-export interface CursorInfo {
-  source: string;
-  resource: string;
-  cursorPath: string;
-  lastValue: unknown;
-  initialValue: unknown;
-}
-
-export interface SchemaVersionInfo {
-  name: string;
-  local: { version: number; hash: string } | null;
-  destination: { version: number; hash: string } | null;
-}
-
-/** What `tributary pipeline <name> info` shows. */
-export interface PipelineInfo {
-  pipeline: string;
-  workingDir: string;
-  dataset: string;
-  destination: { type: string; location: string; read: boolean; error: string | null };
-  pendingPackages: PendingPackage[];
-  state: { local: number | null; destination: number | null };
-  cursors: CursorInfo[];
-  schemas: SchemaVersionInfo[];
-  loads: DatasetFacts['loads'];
-  tables: DatasetFacts['tables'];
-}
-
-const workingDirOf = (target: PipelineTarget) => target.workingDir ?? pipelineWorkingDir(target.pipelineName);
-
-async function localSchemaNames(workingDir: string): Promise<string[]> {
-  const files = await readdir(join(workingDir, 'schemas')).catch(() => [] as string[]);
-  return files.filter((f) => f.endsWith('.schema.json')).map((f) => f.slice(0, -'.schema.json'.length));
-}
-
-function schemaNamesOf(...states: Array<PipelineState | undefined>): string[] {
-  return states.flatMap((s) => (s ? [s.default_schema_name, ...s.schema_names] : []));
-}
-
-const unique = (names: string[]) => [...new Set(names)].filter((n) => n !== '').sort();
-
-/** The incremental cursors of a state, per source, resource and cursor path. */
-export function incrementalCursors(state: PipelineState | undefined): CursorInfo[] {
-  const cursors: CursorInfo[] = [];
-  for (const [source, sourceState] of Object.entries(state?.sources ?? {})) {
-    const resources = (sourceState as { resources?: Record<string, unknown> }).resources ?? {};
-    for (const [resource, resourceState] of Object.entries(resources)) {
-      const incremental = (resourceState as { incremental?: Record<string, Record<string, unknown>> })
-        .incremental;
-      for (const [cursorPath, cursor] of Object.entries(incremental ?? {})) {
-        cursors.push({
-          source,
-          resource,
-          cursorPath,
-          lastValue: cursor.last_value ?? null,
-          initialValue: cursor.initial_value ?? null,
-        });
-      }
-    }
-  }
-  return cursors;
-}
-
-const versionOf = (schema: StoredSchema | undefined) =>
-  schema ? { version: schema.version, hash: schema.version_hash } : null;
-
-/**
- * `tributary pipeline <name> info`: the working folder, pending packages, state versions and
- * incremental cursors, schema versions, and — unless `readDestination` is false (its file does not
- * exist) — the newest loads and every table with its row count. A destination that cannot be
- * opened (a running pipeline holds it) is reported in `destination.error`, the rest still shown.
- */
-export async function pipelineInfo(
-  target: PipelineTarget,
-  options: { loads?: number; readDestination?: boolean } = {},
-): Promise<PipelineInfo> {
-  const workingDir = workingDirOf(target);
-  const { destination } = target;
-  const localState = await readLocalState(workingDir);
-  const dataset = datasetIdentifier(
-    target.pipelineName,
-    target.datasetName ?? localState?.dataset_name,
-    destination,
-  );
-  let remoteState: PipelineState | undefined;
-  let facts: DatasetFacts = { loads: [], tables: [] };
-  const remoteSchemas = new Map<string, StoredSchema>();
-  let error: string | null = null;
-  const read = options.readDestination ?? true;
-  if (read) {
-    try {
-      await destination.open();
-      remoteState = await destination.storedState(dataset, target.pipelineName);
-      facts = await destination.inspect(dataset, options.loads ?? 10);
-      for (const name of unique(schemaNamesOf(localState, remoteState))) {
-        const schema = await destination.storedSchema(dataset, name);
-        if (schema) remoteSchemas.set(name, schema);
-      }
-    } catch (cause) {
-      error = cause instanceof Error ? cause.message : String(cause);
-    } finally {
-      await destination.close();
-    }
-  }
-  const names = unique([
-    ...(await localSchemaNames(workingDir)),
-    ...schemaNamesOf(localState, remoteState),
-  ]);
-  const schemas: SchemaVersionInfo[] = [];
-  for (const name of names) {
-    const local = await readLocalSchema(workingDir, name);
-    schemas.push({ name, local: versionOf(local), destination: versionOf(remoteSchemas.get(name)) });
-  }
-  const newest =
-    remoteState && (!localState || remoteState._state_version > localState._state_version)
-      ? remoteState
-      : localState;
-  return {
-    pipeline: target.pipelineName,
-    workingDir,
-    dataset,
-    destination: { type: destination.type, location: destination.location, read, error },
-    pendingPackages: await listPendingPackages(workingDir),
-    state: { local: localState?._state_version ?? null, destination: remoteState?._state_version ?? null },
-    cursors: incrementalCursors(newest),
-    schemas,
-    loads: facts.loads,
-    tables: facts.tables,
-  };
-}
-
-/** `tributary pipeline <name> trace`: the last run's trace, or undefined when none was kept. */
-export function pipelineTrace(
-  target: Pick<PipelineTarget, 'pipelineName' | 'workingDir'>,
-): Promise<RunTrace | undefined> {
-  return readTrace(target.workingDir ?? pipelineWorkingDir(target.pipelineName));
 }
 
 async function openSession(target: PipelineTarget): Promise<PipelineSession> {
@@ -242,10 +102,13 @@ export async function dropResources(target: PipelineTarget, resources: string[])
       );
     }
     if ('sources' in found) {
-      throw new ConfigError(`resources of different sources (${found.sources.join(', ')}): drop them one source at a time`);
+      throw new ConfigError(
+        `resources of different sources (${found.sources.join(', ')}): drop them one source at a time`,
+      );
     }
     const { plan } = found;
-    const schema = schemaWithout(await session.schema(plan.schemaName), plan.tables);
+    const stored = schemas.find((s) => s.name === plan.schemaName) ?? (await session.schema(plan.schemaName));
+    const schema = schemaWithout(stored, plan.tables);
     bumpSchemaVersion(schema);
     const { state, changed } = nextState(previous, {
       ...stateFacts(previous, session, plan.schemaName),
@@ -331,7 +194,3 @@ export async function syncFromDestination(
     await session.close();
   }
 }
-
-/** Whether a pipeline has anything to show: a working folder (or a destination the caller found). */
-export const hasWorkingDir = (target: Pick<PipelineTarget, 'pipelineName' | 'workingDir'>) =>
-  existsSync(target.workingDir ?? pipelineWorkingDir(target.pipelineName));

@@ -56,7 +56,10 @@ export async function removePendingPackages(workingDir: string, packages: Pendin
  * @example
  * const dropped = await dropPendingPackages(pipelineWorkingDir('tasks'), 'tasks');
  */
-export async function dropPendingPackages(workingDir: string, pipelineName: string): Promise<PendingPackage[]> {
+export async function dropPendingPackages(
+  workingDir: string,
+  pipelineName: string,
+): Promise<PendingPackage[]> {
   if (!existsSync(workingDir)) return [];
   const release = await acquirePipelineLock(workingDir, pipelineName);
   try {

@@ -134,7 +134,10 @@ export class PipelineSession {
       } catch (error) {
         if (!(error instanceof TributaryError) || !error.retryable || attempt >= LOAD_ATTEMPTS) throw error;
         const waitMs = 250 * 2 ** (attempt - 1);
-        this.runtime.emit({ type: 'warning', message: `load ${pkg.manifest.loadId} failed (${error.message}); retrying in ${waitMs} ms` });
+        this.runtime.emit({
+          type: 'warning',
+          message: `load ${pkg.manifest.loadId} failed (${error.message}); retrying in ${waitMs} ms`,
+        });
         await this.runtime.sleep(waitMs);
       }
     }

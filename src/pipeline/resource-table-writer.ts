@@ -54,7 +54,9 @@ export class ResourceTableWriter {
     if (plan.mergeStrategy === 'scd2') return { rootId: (_row, record) => rowHashId(record) };
     if (plan.mergeStrategy === 'upsert' || plan.mergeStrategy === 'insert-only') {
       const keys = plan.primaryKey.map((key) => this.#naming.normalizePath(key));
-      return { rootId: (row) => keyHashRowId(Object.fromEntries(keys.map((key) => [key, row[key] ?? null]))) };
+      return {
+        rootId: (row) => keyHashRowId(Object.fromEntries(keys.map((key) => [key, row[key] ?? null]))),
+      };
     }
     return {};
   }

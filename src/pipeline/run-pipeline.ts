@@ -8,6 +8,7 @@ import { createNaming } from '../normalize/naming.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { SchemaEvolver } from '../schema/schema-evolver.js';
 import { bumpSchemaVersion } from '../schema/schema-version.js';
+import { refuseUnsupportedDispositions } from './disposition-support.js';
 import { extractSource } from './extract-source.js';
 import { newLoadId } from './load-id.js';
 import { PipelineSession } from './pipeline-session.js';
@@ -23,14 +24,17 @@ export interface PipelineOptions {
   workingDir?: string;
   runtime?: Partial<Runtime>;
   signal?: AbortSignal;
+  /** Requests at once per host; overrides `client.concurrency`. 1 pages one request at a time, as dlt. */
+  concurrency?: number;
 }
 
+/** Concurrency when neither the config nor the caller sets one. */
+export const DEFAULT_CONCURRENCY = 8;
+
 /** Extracts and normalizes every selected resource into a new load package. */
-async function extractPackage(
-  source: RestApiSource,
-  session: PipelineSession,
-  signal: AbortSignal | undefined,
-) {
+async function extractPackage(source: RestApiSource, session: PipelineSession, options: PipelineOptions) {
+  const { signal } = options;
+  const concurrency = options.concurrency ?? source.client.concurrency ?? DEFAULT_CONCURRENCY;
   const { runtime, destination } = session;
   const schema = await session.schema(source.name);
   const { state: previousState, remote } = await session.state();
@@ -47,6 +51,8 @@ async function extractPackage(
     policy: retryPolicyFrom(source.client.retry ?? {}),
     timeoutMs: (source.client.timeout ?? 60) * 1000,
     runtime,
+    concurrency,
+    requestsPerSecond: source.client.rate_limit?.requests_per_second,
     ...(signal ? { signal } : {}),
   });
   const naming = createNaming(destination.capabilities.maxIdentifierLength);
@@ -61,6 +67,7 @@ async function extractPackage(
       evolver,
       writer,
       sourceState: (previousState?.sources[source.name] ?? {}) as Record<string, unknown>,
+      concurrency,
     });
   } catch (error) {
     await writer.discard();
@@ -103,6 +110,7 @@ async function extractPackage(
  * });
  */
 export async function runPipeline(source: RestApiSource, options: PipelineOptions): Promise<RunReport> {
+  refuseUnsupportedDispositions(source, options.destination);
   const started = performance.now();
   const counters = new RunCounters();
   const trace = new PipelineTrace(options.pipelineName);
@@ -120,7 +128,7 @@ export async function runPipeline(source: RestApiSource, options: PipelineOption
     session = await trace.step('open', () => PipelineSession.open({ ...options, runtime }));
     const open = session;
     await trace.step('finish pending', () => open.finishPending());
-    const pkg = await trace.step('extract', () => extractPackage(source, open, options.signal));
+    const pkg = await trace.step('extract', () => extractPackage(source, open, options));
     await trace.step('load', () => open.load(pkg));
   } catch (error) {
     trace.fail(error);

@@ -60,6 +60,8 @@ export function useRestApiHarness() {
       pipelineName: 'rest',
       destination: new DuckDbDestination(paths().file),
       workingDir: paths().workingDir,
+      // These cases assert dlt's exact request sequence: one request at a time, as dlt pages.
+      concurrency: 1,
       ...(options.runtime ? { runtime: options.runtime } : {}),
     });
   const query = async (sql: string): Promise<Row[]> =>

@@ -1,5 +1,5 @@
-import { TributaryError } from '../../src/errors/tributary-error.js';
 import { DuckDbDestination } from '../../src/destinations/duckdb/duckdb-destination.js';
+import { TributaryError } from '../../src/errors/tributary-error.js';
 
 export interface FaultPlan {
   /** Fail at the first load statement whose SQL matches (a step or table name), e.g. /INSERT INTO .*"tasks"/. */

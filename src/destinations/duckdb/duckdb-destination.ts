@@ -193,7 +193,12 @@ export class DuckDbDestination implements Destination {
         `SELECT load_id, schema_name, status, CAST(inserted_at AS VARCHAR) FROM ${qualified(dataset, '_dlt_loads')} ORDER BY load_id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
       );
       facts.loads = (loads.getRows() as Array<[string, string | null, bigint, string]>).map(
-        ([loadId, schemaName, status, insertedAt]) => ({ loadId, schemaName, status: Number(status), insertedAt }),
+        ([loadId, schemaName, status, insertedAt]) => ({
+          loadId,
+          schemaName,
+          status: Number(status),
+          insertedAt,
+        }),
       );
     }
     const tables = await this.#db.runAndReadAll(

@@ -24,6 +24,8 @@ export interface DispositionSqlContext {
   tempName(base: string): string;
   /** The load's boundary timestamp (package creation, ISO UTC), for scd2 validity. */
   boundary: string;
+  /** Upsert may use `MERGE INTO`; otherwise DELETE, UPDATE and INSERT do the same in the transaction. */
+  mergeInto: boolean;
 }
 
 export const cols = (table: TableSchema) => completeColumns(table).map((c) => quoteIdentifier(c.name));

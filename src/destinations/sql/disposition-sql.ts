@@ -42,7 +42,8 @@ export function dispositionStatements(chain: TableChain, ctx: DispositionSqlCont
         : insertFromStaging(ctx, t),
     );
   }
-  if (strategy === 'upsert' || strategy === 'insert-only') return upsertStatements(chain, ctx, primary, strategy);
+  if (strategy === 'upsert' || strategy === 'insert-only')
+    return upsertStatements(chain, ctx, primary, strategy);
   return deleteInsert(chain, ctx, primary, merge, stagedTables);
 }
 
@@ -63,12 +64,15 @@ function deleteInsert(
     .filter((keys) => keys.length > 0)
     .map((keys) => `(${match(keys)})`)
     .join(' OR ');
-  const deleted = ctx.tempName('delete');
-  const inserted = ctx.tempName('insert');
+  const deletedName = ctx.tempName('delete');
+  const insertedName = ctx.tempName('insert');
+  // Quoted wherever referenced, as createTemp quotes them: a shortened name may start with a digit.
+  const deleted = quoteIdentifier(deletedName);
+  const inserted = quoteIdentifier(insertedName);
   const rowKey = quoteIdentifier('_dlt_id');
   const statements = [
     ctx.createTemp(
-      deleted,
+      deletedName,
       `SELECT d.${rowKey} FROM ${dest} AS d WHERE EXISTS (SELECT 1 FROM ${stage} AS s WHERE ${condition})`,
     ),
   ];
@@ -91,13 +95,13 @@ function deleteInsert(
     ].join(', ');
     statements.push(
       ctx.createTemp(
-        inserted,
+        insertedName,
         `SELECT ${rowKey} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY ${order}) AS _rn FROM ${stage}) AS ranked WHERE _rn = 1${notDeleted}`,
       ),
     );
   } else {
     statements.push(
-      ctx.createTemp(inserted, `SELECT ${rowKey} FROM ${stage} AS ranked WHERE TRUE${notDeleted}`),
+      ctx.createTemp(insertedName, `SELECT ${rowKey} FROM ${stage} AS ranked WHERE TRUE${notDeleted}`),
     );
   }
   for (const table of stagedTables) {

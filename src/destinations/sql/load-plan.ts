@@ -14,6 +14,10 @@ export interface SqlDialect {
   withUnique: boolean;
   createTemp(name: string, select: string): string;
   widenToDouble(dataset: string, table: string, column: string): string;
+  /** Names longer than this are shortened with dlt's tag (the staging dataset's); default: never. */
+  maxIdentifierLength?: number;
+  /** `MERGE INTO` is available (Postgres ≥ 15, DuckDB ≥ 1.4); default true. */
+  mergeInto?: boolean;
 }
 
 export interface Statement {
@@ -102,16 +106,21 @@ export function planLoadStatements(
     statements.push(
       ...dispositionStatements(chain, {
         dataset,
-        staging: stagingDataset(dataset),
+        staging: stagingDataset(dataset, dialect.maxIdentifierLength),
         createTemp: dialect.createTemp,
+        mergeInto: dialect.mergeInto ?? true,
         tempName: (base) => `${rootName}_${base}_${tempId}_${tempCount++}`.slice(-63),
         boundary: manifest.createdAt,
       }).map((sql) => ({ sql })),
     );
   }
   const version = qualified(dataset, VERSION_TABLE.name);
+  // Keyed by hash and version, as dlt does since dlt-hub/dlt#1063: after `pipeline drop`, a re-run
+  // can bring the content (hash) of an older version back under a new version number, and that one
+  // must be stored, or the destination's newest schema would stay the one without the tables.
+  // Parameters are cast: Postgres cannot type a parameter that only appears in a SELECT list.
   statements.push({
-    sql: `INSERT INTO ${version} (version, engine_version, inserted_at, schema_name, version_hash, "schema") SELECT $1, $2, CAST($3 AS TIMESTAMP WITH TIME ZONE), $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM ${version} WHERE version_hash = $5)`,
+    sql: `INSERT INTO ${version} (version, engine_version, inserted_at, schema_name, version_hash, "schema") SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TIMESTAMP WITH TIME ZONE), CAST($4 AS VARCHAR), CAST($5 AS VARCHAR), CAST($6 AS VARCHAR) WHERE NOT EXISTS (SELECT 1 FROM ${version} WHERE version_hash = CAST($5 AS VARCHAR) AND version = CAST($1 AS BIGINT))`,
     params: [
       schema.version,
       schema.engine_version,

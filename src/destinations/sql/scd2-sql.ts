@@ -11,7 +11,11 @@ export const VALID_TO = '_dlt_valid_to';
  * boundary time (only for the load's merge keys, when a merge key is set); staged versions not
  * already active are inserted as active from the boundary. Nested rows are insert-only by id.
  */
-export function scd2Statements(chain: TableChain, ctx: DispositionSqlContext, merge: ColumnSchema[]): string[] {
+export function scd2Statements(
+  chain: TableChain,
+  ctx: DispositionSqlContext,
+  merge: ColumnSchema[],
+): string[] {
   const root = chain.root;
   const dest = qualified(ctx.dataset, root.name);
   const stage = qualified(ctx.staging, root.name);

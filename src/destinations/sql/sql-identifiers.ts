@@ -1,3 +1,5 @@
+import { shortenIdentifier } from '../../normalize/naming.js';
+
 /** A double-quoted SQL identifier (dlt always quotes). */
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -12,7 +14,11 @@ export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** dlt's staging dataset name: `<dataset>_staging`. */
-export function stagingDataset(dataset: string): string {
-  return `${dataset}_staging`;
+/**
+ * dlt's staging dataset name: `<dataset>_staging`, shortened with dlt's tag past the destination's
+ * identifier limit (Postgres would cut a longer name to 63 bytes, which can be the dataset itself).
+ */
+export function stagingDataset(dataset: string, maxIdentifierLength?: number): string {
+  const name = `${dataset}_staging`;
+  return shortenIdentifier(name, name, maxIdentifierLength);
 }

@@ -51,26 +51,46 @@ export function upsertStatements(
     for (const table of chain.nested.filter((t) => chain.staged.has(t.name))) {
       const nestedList = cols(table).join(', ');
       statements.push(
-        `INSERT INTO ${qualified(ctx.dataset, table.name)} (${nestedList}) SELECT ${nestedList} FROM ${qualified(ctx.staging, table.name)} WHERE ${rootKey} IN (SELECT ${rowKey} FROM ${quoteIdentifier(fresh)})`,
+        `INSERT INTO ${qualified(ctx.dataset, table.name)} (${nestedList}) SELECT ${nestedList} FROM ${lastByRowKey(ctx, table.name, `${rootKey} IN (SELECT ${rowKey} FROM ${quoteIdentifier(fresh)})`)}`,
       );
     }
     return [...statements, `DROP TABLE ${quoteIdentifier(fresh)}`, `DROP TABLE ${source}`];
   }
   const updates = list.filter((c) => !keys.includes(c)).map((c) => `${c} = s.${c}`);
-  statements.push(
-    `MERGE INTO ${dest} AS d USING ${source} AS s ON ${on}` +
-      (deleted ? ` WHEN MATCHED AND ${deleted} THEN DELETE` : '') +
-      (updates.length > 0 ? ` WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : '') +
-      ` WHEN NOT MATCHED${deleted ? ` AND NOT (${deleted})` : ''} THEN INSERT (${list.join(', ')}) VALUES (${list.map((c) => `s.${c}`).join(', ')})`,
-  );
+  if (ctx.mergeInto) {
+    statements.push(
+      `MERGE INTO ${dest} AS d USING ${source} AS s ON ${on}` +
+        (deleted ? ` WHEN MATCHED AND ${deleted} THEN DELETE` : '') +
+        (updates.length > 0 ? ` WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : '') +
+        ` WHEN NOT MATCHED${deleted ? ` AND NOT (${deleted})` : ''} THEN INSERT (${list.join(', ')}) VALUES (${list.map((c) => `s.${c}`).join(', ')})`,
+    );
+  } else {
+    // The same MERGE as three statements (Postgres before 15): the transaction makes them one change.
+    if (deleted) statements.push(`DELETE FROM ${dest} AS d USING ${source} AS s WHERE ${on} AND ${deleted}`);
+    if (updates.length > 0)
+      statements.push(`UPDATE ${dest} AS d SET ${updates.join(', ')} FROM ${source} AS s WHERE ${on}`);
+    statements.push(
+      `INSERT INTO ${dest} (${list.join(', ')}) SELECT ${list.map((c) => `s.${c}`).join(', ')} FROM ${source} AS s WHERE NOT EXISTS (SELECT 1 FROM ${dest} AS d WHERE ${on})${deleted ? ` AND NOT (${deleted})` : ''}`,
+    );
+  }
   for (const table of chain.nested) {
     const target = qualified(ctx.dataset, table.name);
     statements.push(`DELETE FROM ${target} WHERE ${rootKey} IN (SELECT ${rowKey} FROM ${source})`);
     if (!chain.staged.has(table.name)) continue;
     const nestedList = cols(table).join(', ');
     statements.push(
-      `INSERT INTO ${target} (${nestedList}) SELECT ${nestedList} FROM ${qualified(ctx.staging, table.name)} WHERE ${rootKey} IN (SELECT ${rowKey} FROM ${source} AS s${deleted ? ` WHERE NOT (${deleted})` : ''})`,
+      `INSERT INTO ${target} (${nestedList}) SELECT ${nestedList} FROM ${lastByRowKey(ctx, table.name, `${rootKey} IN (SELECT ${rowKey} FROM ${source} AS s${deleted ? ` WHERE NOT (${deleted})` : ''})`)}`,
     );
   }
   return [...statements, `DROP TABLE ${source}`];
+}
+
+/**
+ * Staged nested rows matching `where`, one per `_dlt_id`, the last served: a key served twice in one
+ * load stages the nested rows of both copies under the same key-hash ids (which a `UNIQUE` `_dlt_id`
+ * refuses). Elements only the earlier copy had are kept, as their ids are not the later copy's.
+ */
+function lastByRowKey(ctx: DispositionSqlContext, table: string, where: string): string {
+  const rowKey = quoteIdentifier('_dlt_id');
+  return `(SELECT *, ROW_NUMBER() OVER (PARTITION BY ${rowKey} ORDER BY ${quoteIdentifier(SEQUENCE_COLUMN)} DESC) AS _rn FROM ${qualified(ctx.staging, table)} WHERE ${where}) AS nested WHERE _rn = 1`;
 }

@@ -2,7 +2,8 @@ import { Agent, type Dispatcher, request } from 'undici';
 import { redactSecretFields, redactUrl, secretRegistry } from '../../config/secret-registry.js';
 import { TributaryError } from '../../errors/tributary-error.js';
 import type { Runtime } from '../../runtime/runtime.js';
-import { type RetryPolicy, retryWaitSeconds } from './retry-policy.js';
+import { RateBudget } from './rate-budget.js';
+import { parseRetryAfter, type RetryPolicy, retryWaitSeconds } from './retry-policy.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -25,6 +26,9 @@ export interface HttpClientOptions {
   runtime: Runtime;
   dispatcher?: Dispatcher;
   signal?: AbortSignal;
+  /** Most requests in flight per host (the adaptive limit's ceiling); 1 is dlt's sequential behaviour. */
+  concurrency?: number;
+  requestsPerSecond?: number | undefined;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -79,11 +83,29 @@ export class HttpClient {
   readonly #options: HttpClientOptions;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  readonly #budgets = new Map<string, RateBudget>();
 
   constructor(options: HttpClientOptions) {
     this.#options = options;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? new Agent({ connections: 50, keepAliveTimeout: 10_000 });
+  }
+
+  /** The shared budget of a host (created on first use). */
+  budget(url: string): RateBudget {
+    const host = new URL(url).host;
+    let budget = this.#budgets.get(host);
+    if (budget === undefined) {
+      budget = new RateBudget(
+        {
+          maxConcurrency: this.#options.concurrency ?? 1,
+          requestsPerSecond: this.#options.requestsPerSecond,
+        },
+        this.#options.runtime,
+      );
+      this.#budgets.set(host, budget);
+    }
+    return budget;
   }
 
   async close(): Promise<void> {
@@ -99,25 +121,44 @@ export class HttpClient {
     req: HttpRequest,
     resource: string,
     inspect?: (response: HttpResponse) => 'ignore' | undefined,
+    requestSignal?: AbortSignal,
   ): Promise<HttpResponse & { ignored?: true }> {
     const { policy, runtime } = this.#options;
+    const signal =
+      requestSignal && this.#options.signal
+        ? AbortSignal.any([requestSignal, this.#options.signal])
+        : (requestSignal ?? this.#options.signal);
     const shownUrl = redactUrl(req.url);
+    const budget = this.budget(req.url);
+    let waited = 0;
     for (let attempt = 1; ; attempt++) {
+      const release = await budget.acquire(signal);
       runtime.emit({ type: 'request', resource, method: req.method, url: shownUrl, attempt });
-      const outcome = await this.#attempt(req, shownUrl);
+      const outcome = await this.#attempt(req, shownUrl, signal);
+      const status = outcome.kind === 'response' ? outcome.response.status : undefined;
+      const headers = outcome.kind === 'response' ? outcome.response.headers : {};
+      const hinted =
+        status === 429 || status === 503 ? parseRetryAfter(headers['retry-after'], runtime.now()) : undefined;
+      release({
+        status,
+        headers,
+        pauseSeconds: hinted === undefined ? undefined : Math.min(hinted, policy.maxDelay),
+      });
       if (outcome.kind === 'response') {
         const { response } = outcome;
         if (inspect?.(response) === 'ignore') return { ...response, ignored: true };
         if (response.status < 400) return response;
         const failure = this.#statusError(req, shownUrl, response, attempt);
         if (!policy.statusCodes.has(response.status) || attempt >= policy.maxAttempts) throw failure;
-        await this.#wait(
+        waited += await this.#wait(
           req,
           resource,
           shownUrl,
           attempt,
           `${response.status}`,
           response.headers['retry-after'],
+          waited,
+          signal,
         );
         continue;
       }
@@ -132,7 +173,16 @@ export class HttpClient {
           },
         );
       }
-      await this.#wait(req, resource, shownUrl, attempt, outcome.error.message, undefined);
+      waited += await this.#wait(
+        req,
+        resource,
+        shownUrl,
+        attempt,
+        outcome.error.message,
+        undefined,
+        waited,
+        signal,
+      );
     }
   }
 
@@ -143,11 +193,25 @@ export class HttpClient {
     attempt: number,
     reason: string,
     retryAfter: string | undefined,
-  ): Promise<void> {
-    const { runtime, policy, signal } = this.#options;
-    const waitMs = Math.round(retryWaitSeconds(attempt, policy, retryAfter, runtime.now()) * 1000);
+    waitedMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<number> {
+    const { runtime, policy } = this.#options;
+    const hinted = parseRetryAfter(retryAfter, runtime.now()) !== undefined;
+    let waitMs = retryWaitSeconds(attempt, policy, retryAfter, runtime.now()) * 1000;
+    // Jitter (±20%) spreads retries of concurrent requests apart; a server's Retry-After is kept exact.
+    if (!hinted) waitMs *= 0.8 + 0.4 * (runtime.randomBytes(4).readUInt32LE() / 2 ** 32);
+    waitMs = Math.round(waitMs);
+    if (waitedMs + waitMs > policy.maxTotalWait * 1000) {
+      throw new TributaryError(
+        'HTTP_STATUS',
+        `${req.method} ${url} failed: ${reason}; retrying would wait more than ${policy.maxTotalWait} s in all`,
+        { retryable: true, context: { url, attempts: attempt } },
+      );
+    }
     runtime.emit({ type: 'retry', resource, method: req.method, url, attempt, reason, waitMs });
     await runtime.sleep(waitMs, signal);
+    return waitMs;
   }
 
   #statusError(req: HttpRequest, url: string, response: HttpResponse, attempts: number): TributaryError {
@@ -164,8 +228,8 @@ export class HttpClient {
     );
   }
 
-  async #attempt(req: HttpRequest, url: string): Promise<Attempt> {
-    const { timeoutMs, signal } = this.#options;
+  async #attempt(req: HttpRequest, url: string, signal: AbortSignal | undefined): Promise<Attempt> {
+    const { timeoutMs } = this.#options;
     const deadline = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     try {

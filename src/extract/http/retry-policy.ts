@@ -10,6 +10,8 @@ export interface RetryPolicy {
   maxDelay: number;
   /** Statuses worth a retry; connection errors and timeouts are always retried. */
   statusCodes: ReadonlySet<number>;
+  /** Cap on all waits of one request together, in seconds: no endless retry storm. */
+  maxTotalWait: number;
 }
 
 const ALL_5XX = Array.from({ length: 100 }, (_, i) => 500 + i);
@@ -19,6 +21,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   backoffFactor: 1,
   maxDelay: 300,
   statusCodes: new Set([429, ...ALL_5XX]),
+  maxTotalWait: 900,
 };
 
 /** The config block `client.retry` (Tributary extension) on top of dlt's defaults. */
@@ -27,12 +30,14 @@ export function retryPolicyFrom(config: {
   backoff_factor?: number | undefined;
   max_delay?: number | undefined;
   status_codes?: number[] | undefined;
+  max_total_wait?: number | undefined;
 }): RetryPolicy {
   return {
     maxAttempts: config.max_retries === undefined ? DEFAULT_RETRY_POLICY.maxAttempts : config.max_retries + 1,
     backoffFactor: config.backoff_factor ?? DEFAULT_RETRY_POLICY.backoffFactor,
     maxDelay: config.max_delay ?? DEFAULT_RETRY_POLICY.maxDelay,
     statusCodes: config.status_codes ? new Set(config.status_codes) : DEFAULT_RETRY_POLICY.statusCodes,
+    maxTotalWait: config.max_total_wait ?? DEFAULT_RETRY_POLICY.maxTotalWait,
   };
 }
 

@@ -40,6 +40,8 @@ export class RangePaginator implements Paginator {
   readonly #options: RangeOptions;
   /** A default `total_path` found nothing on some page, so only an empty page can end the walk. */
   #totalMissing = false;
+  /** The total the last page reported. */
+  #total: number | undefined;
 
   constructor(options: RangeOptions) {
     if (
@@ -81,6 +83,7 @@ export class RangePaginator implements Paginator {
       return;
     }
     const total = o.totalPath === null ? undefined : this.#readTotal(o.totalPath, body);
+    this.#total = total;
     this.current += o.step;
     if (total !== undefined && this.current >= total + o.base) this.stop(`reached total ${total} ${o.unit}`);
     else if (o.maximum !== null && this.current >= o.maximum) this.stop(`reached maximum ${o.maximum}`);
@@ -115,6 +118,48 @@ export class RangePaginator implements Paginator {
       );
     }
     return total;
+  }
+
+  /**
+   * The positions of every page still to fetch, when they can be known without the responses: a
+   * total (or a maximum) bounds the walk and no has-more flag decides. Tributary fetches these
+   * pages concurrently; undefined means "page by page".
+   */
+  plannedPositions(limit = 1_000_000): number[] | undefined {
+    const o = this.#options;
+    if (!this.hasNextPage || o.hasMorePath !== null) return undefined;
+    const end = Math.min(
+      this.#total === undefined ? Number.POSITIVE_INFINITY : this.#total + o.base,
+      o.maximum ?? Number.POSITIVE_INFINITY,
+    );
+    if (!Number.isFinite(end)) return undefined;
+    const positions: number[] = [];
+    for (let position = this.current; position < end && positions.length < limit; position += o.step)
+      positions.push(position);
+    return positions;
+  }
+
+  /** A copy of `request` that asks for the page at `position` (for concurrent fetching). */
+  requestAt(request: RequestSpec, position: number): RequestSpec {
+    const copy: RequestSpec = { ...request, params: { ...request.params } };
+    if (request.json !== undefined) copy.json = structuredClone(request.json);
+    const saved = this.current;
+    this.current = position;
+    this.writePosition(copy);
+    this.current = saved;
+    return copy;
+  }
+
+  get stopsAfterEmptyPage(): boolean {
+    return this.#options.stopAfterEmptyPage;
+  }
+
+  /** Why a concurrent walk ended, as the sequential one would say it. */
+  plannedStopReason(): string {
+    const o = this.#options;
+    return this.#total !== undefined
+      ? `reached total ${this.#total} ${o.unit}`
+      : `reached maximum ${o.maximum}`;
   }
 
   protected stop(reason: string): void {
