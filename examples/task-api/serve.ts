@@ -11,7 +11,7 @@ import { DEMO_API_KEY, startTaskApi, type TaskApiOptions } from './task-api-serv
 import { TASK_SHAPES, type TaskShape } from './task-types.js';
 
 const USAGE =
-  'usage: serve.ts [--port N] [--count N] [--seed N] [--fault-rate 0..1] [--latency-ms N] [--shape nested|flat]';
+  'usage: serve.ts [--port N] [--count N] [--seed N] [--fault-rate 0..1] [--latency-ms N] [--shape nested|flat] [--rate-limit N]';
 
 function parseNumber(
   name: string,
@@ -49,6 +49,7 @@ function readOptions(argv: string[]): TaskApiOptions {
       'fault-rate': { type: 'string' },
       'latency-ms': { type: 'string' },
       shape: { type: 'string' },
+      'rate-limit': { type: 'string' },
     },
     strict: true,
   });
@@ -63,6 +64,7 @@ function readOptions(argv: string[]): TaskApiOptions {
     shape: parseShape(values.shape),
     // One seed for data and faults: a run can be replayed from its command line alone.
     faults: faultRate > 0 ? { rate: faultRate, seed } : null,
+    rateLimitPerSecond: parseNumber('rate-limit', values['rate-limit'], 0, 1_000_000),
   };
 }
 

@@ -46,6 +46,11 @@ export interface TaskApiSettings {
   faults?: FaultOptions | null;
   /** Default `'json'`. */
   bodyMode?: BodyMode;
+  /**
+   * Allow at most this many requests per second (a sliding one-second window); the rest get 429 with
+   * `Retry-After: 1`. Null or 0: no limit (the default).
+   */
+  rateLimitPerSecond?: number | null;
 }
 
 export interface TaskApiOptions extends TaskApiSettings {
@@ -101,6 +106,8 @@ export async function startTaskApi(options: TaskApiOptions = {}): Promise<TaskAp
   let maxLimit = 100;
   let latencyMs = 0;
   let bodyMode: BodyMode = 'json';
+  let rateLimit = 0;
+  const recentStarts: number[] = [];
   let nextFault: FaultPicker = createFaultPicker(null);
   let generation: GenerateTasksOptions = { count: DEFAULT_COUNT };
   let catalog = new TaskCatalog([]);
@@ -121,6 +128,7 @@ export async function startTaskApi(options: TaskApiOptions = {}): Promise<TaskAp
       latencyMs: latency,
       faults,
       bodyMode: mode,
+      rateLimitPerSecond: limitPerSecond,
       ...changes
     } = settings;
     // Everything is checked before anything changes, so a rejected call leaves the server as it was.
@@ -142,6 +150,7 @@ export async function startTaskApi(options: TaskApiOptions = {}): Promise<TaskAp
     maxLimit = max ?? maxLimit;
     latencyMs = latency ?? latencyMs;
     bodyMode = mode ?? bodyMode;
+    if (limitPerSecond !== undefined) rateLimit = limitPerSecond ?? 0;
     nextFault = picker;
     generation = nextGeneration;
     if (nextTasks !== undefined) setTasks(nextTasks);
@@ -175,6 +184,18 @@ export async function startTaskApi(options: TaskApiOptions = {}): Promise<TaskAp
     // A wrong key is answered before any fault, so "a 401 is not retried" is testable under faults.
     if (!isAuthorised(request, url)) {
       return jsonReply(401, { error: 'unauthorized', message: 'missing or invalid api_key' });
+    }
+    if (rateLimit > 0) {
+      const now = Date.now();
+      while (recentStarts.length > 0 && (recentStarts[0] as number) <= now - 1000) recentStarts.shift();
+      if (recentStarts.length >= rateLimit) {
+        return jsonReply(
+          429,
+          { error: 'rate_limited', message: `at most ${rateLimit} requests per second` },
+          { 'retry-after': '1' },
+        );
+      }
+      recentStarts.push(now);
     }
     const fault = nextFault();
     if (fault !== null) {

@@ -27,6 +27,18 @@ export interface LoadPackage {
   schema: StoredSchema;
 }
 
+/**
+ * One row as a JSON line. `JSON.stringify` is several times faster than a hand-written walk but
+ * refuses bigints; only rows that hold one take the exact (slower) path.
+ */
+function rowLine(row: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(row);
+  } catch {
+    return stringifyExact(row);
+  }
+}
+
 function packagesDir(workingDir: string, stage: 'new' | 'normalized' | 'loaded'): string {
   return join(workingDir, 'load', stage);
 }
@@ -64,7 +76,7 @@ export class LoadPackageWriter {
       entry = { stream: createWriteStream(join(this.#dir, file)), file, rows: 0 };
       this.#streams.set(table, entry);
     }
-    const text = `${rows.map((row) => stringifyExact(row)).join('\n')}\n`;
+    const text = `${rows.map(rowLine).join('\n')}\n`;
     entry.rows += rows.length;
     if (!entry.stream.write(text)) {
       await new Promise<void>((resolve) => entry.stream.once('drain', resolve));

@@ -48,3 +48,17 @@ describe('JSON bodies', () => {
     expect(() => parse('   ')).toThrow(/empty body where JSON was expected/);
   });
 });
+
+describe('the fast path', () => {
+  it('gives the same values as the exact parser for ordinary bodies, and falls back when digits could be lost', () => {
+    expect(parse('{"data": [{"id": 1, "t": "2024-01-01T00:00:00.000Z", "x": 2.5}], "total": 3}')).toEqual({
+      data: [{ id: 1, t: '2024-01-01T00:00:00.000Z', x: 2.5 }],
+      total: 3,
+    });
+    expect(parse('[1.5e3, 12345678901234567, 2.0]')).toEqual([
+      new JsonDouble(1500),
+      12345678901234567n,
+      new JsonDouble(2),
+    ]);
+  });
+});

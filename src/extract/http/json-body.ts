@@ -18,6 +18,18 @@ function parseNumber(text: string): number | bigint | JsonDouble {
   return Number.isInteger(value) ? new JsonDouble(value) : value;
 }
 
+/** A number value (after `:`, `[` or `,`) with 16+ digits, or written as an integral float (`1.0`, `1e3`). */
+const LOSSY_NUMBER = /[:[,]\s*-?(?:\d{16,}|\d+(?:\.\d+)?[eE][+-]?\d+|\d+\.0+)\s*[,}\]]/;
+
+/**
+ * True when the native parser could lose something: an integer beyond 2^53 or a float literal with
+ * an integral value. The test may also fire on such text inside a string: that only costs the
+ * slower exact parse, never a value.
+ */
+function mayLoseNumbers(text: string): boolean {
+  return LOSSY_NUMBER.test(text);
+}
+
 /**
  * Parses a response body as JSON. A body that is not JSON (an HTML error page with 200, a cut-off
  * body, an empty body) fails with a clear, non-retryable error that names the URL, the content
@@ -35,7 +47,9 @@ export function parseJsonBody(response: HttpResponse, method: string, shownUrl: 
     );
   if (text.trim() === '') throw fail('an empty body where JSON was expected');
   try {
-    return parseLossless(text, null, parseNumber) as JsonValue;
+    return mayLoseNumbers(text)
+      ? (parseLossless(text, null, parseNumber) as JsonValue)
+      : (JSON.parse(text) as JsonValue);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const looksHtml = /^\s*</.test(text) || contentType.includes('html');

@@ -1,0 +1,173 @@
+// `npm run bench`: the seed pipeline into DuckDB against the demo task API (in its own process),
+// per scenario, beside a fetch-and-parse floor. Prints a table, checks row counts, `--json FILE`.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_API_KEY } from '../examples/task-api/task-api-server.js';
+import { measureFloor } from './fetch-floor.js';
+import { startApiProcess } from './start-api.js';
+
+interface Scenario {
+  count: number;
+  latencyMs: number;
+  shape: 'flat' | 'nested';
+  /** Undefined: Tributary's default. */
+  concurrency: number | undefined;
+  rateLimit?: number;
+}
+
+interface Result {
+  scenario: string;
+  records: number;
+  rows: number;
+  wallS: number;
+  recordsPerS: number;
+  rowsPerS: number;
+  peakRssMb: number;
+  requests: number;
+  retries: number;
+}
+
+const { values } = parseArgs({
+  options: { json: { type: 'string' }, quick: { type: 'boolean' }, only: { type: 'string' } },
+});
+const counts = values.quick ? [100_000] : [100_000, 1_000_000];
+const scenarios: Scenario[] = [];
+for (const count of counts) {
+  for (const latencyMs of [0, 20]) {
+    for (const shape of ['flat', 'nested'] as const) {
+      for (const concurrency of [1, undefined]) scenarios.push({ count, latencyMs, shape, concurrency });
+    }
+  }
+}
+// A 429 storm: the API allows 200 requests per second; ideal time = requests / 200.
+scenarios.push({ count: 100_000, latencyMs: 0, shape: 'flat', concurrency: undefined, rateLimit: 200 });
+
+const label = (s: Scenario) =>
+  `${s.count / 1000}k ${s.shape} ${s.latencyMs}ms c=${s.concurrency ?? 'default'}${s.rateLimit ? ` limit ${s.rateLimit}/s` : ''}`;
+
+const results: Result[] = [];
+const failures: string[] = [];
+const childCounts = new Map<string, Record<string, number>>();
+for (const scenario of scenarios.filter((s) => !values.only || label(s).includes(values.only))) {
+  const api = await startApiProcess([
+    '--count',
+    String(scenario.count),
+    '--latency-ms',
+    String(scenario.latencyMs),
+    '--shape',
+    scenario.shape,
+    ...(scenario.rateLimit ? ['--rate-limit', String(scenario.rateLimit)] : []),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
+  try {
+    if (scenario.concurrency === 1 && !scenario.rateLimit) {
+      const floor = await measureFloor(api.url, DEMO_API_KEY, scenario.count, 8);
+      results.push({
+        scenario: `floor: fetch+parse ${scenario.count / 1000}k ${scenario.shape} ${scenario.latencyMs}ms c=8`,
+        records: floor.records,
+        rows: floor.records,
+        wallS: floor.wallMs / 1000,
+        recordsPerS: floor.records / (floor.wallMs / 1000),
+        rowsPerS: 0,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+        requests: floor.requests,
+        retries: 0,
+      });
+    }
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/bench-pipeline-child.ts',
+        JSON.stringify({ url: api.url, apiKey: DEMO_API_KEY, dir, concurrency: scenario.concurrency }),
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        timeout: 1_800_000,
+      },
+    );
+    const run = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+      wallMs: number;
+      peakRssMb: number;
+      requests: number;
+      retries: number;
+      counts: Record<string, number>;
+      distinct: number;
+    };
+    const rows = Object.values(run.counts).reduce((a, b) => a + b, 0);
+    if (run.counts.task_management !== scenario.count || run.distinct !== scenario.count) {
+      failures.push(
+        `${label(scenario)}: ${run.counts.task_management} root rows, ${run.distinct} distinct ids, expected ${scenario.count}`,
+      );
+    }
+    const key = `${scenario.count} ${scenario.shape}`;
+    const seen = childCounts.get(key);
+    if (seen && JSON.stringify(seen) !== JSON.stringify(run.counts))
+      failures.push(
+        `${label(scenario)}: table counts differ between runs: ${JSON.stringify(run.counts)} vs ${JSON.stringify(seen)}`,
+      );
+    childCounts.set(key, run.counts);
+    results.push({
+      scenario: label(scenario),
+      records: scenario.count,
+      rows,
+      wallS: run.wallMs / 1000,
+      recordsPerS: scenario.count / (run.wallMs / 1000),
+      rowsPerS: rows / (run.wallMs / 1000),
+      peakRssMb: run.peakRssMb,
+      requests: run.requests,
+      retries: run.retries,
+    });
+    const last = results.at(-1) as Result;
+    process.stderr.write(
+      `${last.scenario}: ${Math.round(last.recordsPerS)} records/s, ${last.wallS.toFixed(1)} s, ${Math.round(last.peakRssMb)} MB\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await api.stop();
+  }
+}
+
+const header = [
+  'scenario',
+  'records',
+  'rows',
+  'wall s',
+  'records/s',
+  'rows/s',
+  'peak RSS MB',
+  'requests',
+  'retries',
+];
+const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+for (const r of results) {
+  lines.push(
+    `| ${[r.scenario, r.records, r.rows, r.wallS.toFixed(2), Math.round(r.recordsPerS), Math.round(r.rowsPerS), Math.round(r.peakRssMb), r.requests, r.retries].join(' | ')} |`,
+  );
+}
+process.stdout.write(`${lines.join('\n')}\n`);
+if (values.json)
+  writeFileSync(
+    values.json,
+    JSON.stringify(
+      {
+        machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+        results,
+        failures,
+      },
+      null,
+      2,
+    ),
+  );
+if (failures.length > 0) {
+  process.stderr.write(`row count checks failed:\n  ${failures.join('\n  ')}\n`);
+  process.exitCode = 1;
+} else
+  process.stderr.write(
+    `row counts checked: ${results.filter((r) => !r.scenario.startsWith('floor')).length} runs\n`,
+  );
