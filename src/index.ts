@@ -13,6 +13,17 @@ export { redactUrl, secretRegistry } from './config/secret-registry.js';
 export { resolveSecret, type Secrets, secrets } from './config/secrets.js';
 export type { Destination, DestinationCapabilities, LoadResult } from './destinations/destination.js';
 export { DuckDbDestination } from './destinations/duckdb/duckdb-destination.js';
+export type {
+  FilesystemOptions,
+  LoaderFileFormat,
+  S3Credentials,
+} from './destinations/filesystem/filesystem-config.js';
+export { FilesystemDestination } from './destinations/filesystem/filesystem-destination.js';
+export type { PostgresCredentials } from './destinations/postgres/postgres-credentials.js';
+export {
+  PostgresDestination,
+  type PostgresDestinationOptions,
+} from './destinations/postgres/postgres-destination.js';
 export { ConfigError, type ErrorCode, TributaryError } from './errors/tributary-error.js';
 export type { TributaryEvent } from './pipeline/events.js';
 export {

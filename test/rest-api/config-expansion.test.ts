@@ -161,7 +161,7 @@ describe('rest_api config expansion and paginator precedence', () => {
         { name: 'trips', endpoint: { path: 'trips?filter[route]={route_id}', params: { route_id: 'r1' } } },
       ],
     });
-    expect(api.calls()).toEqual(['GET /trips?filter[route]=r1']);
+    expect(api.calls()).toEqual(['GET /trips?filter%5Broute%5D=r1']);
   });
 
   it('gives every resource a fresh copy of the client paginator', async () => {

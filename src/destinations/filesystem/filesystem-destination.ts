@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { secretRegistry } from '../../config/secret-registry.js';
 import { ConfigError, TributaryError } from '../../errors/tributary-error.js';
 import type { LoadPackage } from '../../load/load-package.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
@@ -115,6 +116,8 @@ export class FilesystemDestination implements Destination {
     this.#onWrite = hooks.onWrite;
     this.#bucket = parseBucketUrl(options.bucketUrl);
     this.#credentials = options.credentials ?? {};
+    secretRegistry.add(this.#credentials.awsSecretAccessKey);
+    secretRegistry.add(this.#credentials.awsSessionToken);
     this.format = options.loaderFileFormat ?? 'parquet';
     this.#maxStateFiles = options.maxStateFiles ?? 100;
     const { kind } = this.#bucket;

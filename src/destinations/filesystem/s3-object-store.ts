@@ -44,9 +44,11 @@ function s3Error(operation: string, url: string, cause: unknown): TributaryError
   });
 }
 
-const isMissingKey = (cause: unknown) =>
-  (cause as { name?: string }).name === 'NoSuchKey' ||
-  (cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+/** No such object (a missing bucket is an error, not a missing object). */
+function isMissingKey(cause: unknown): boolean {
+  const { name, $metadata } = cause as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return name === 'NoSuchKey' || ($metadata?.httpStatusCode === 404 && name !== 'NoSuchBucket');
+}
 
 /**
  * An S3 bucket (or an S3-compatible server) under a key prefix. A PUT is atomic per object; files
@@ -135,7 +137,13 @@ class S3ObjectStore implements ObjectStore {
   async putText(key: string, text: string): Promise<void> {
     await this.#call('PutObject', key, () =>
       this.#client.send(
-        new this.#sdk.PutObjectCommand({ Bucket: this.#bucket, Key: this.#key(key), Body: text }),
+        new this.#sdk.PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#key(key),
+          Body: Buffer.from(text, 'utf8'),
+          // Without it the SDK sends no length for an empty body and prints a warning.
+          ContentLength: Buffer.byteLength(text, 'utf8'),
+        }),
       ),
     );
   }

@@ -83,11 +83,13 @@ export async function* copyRows(
 }
 
 /**
- * One package line. JSON.parse is exact for every number that cannot exceed 2^53 (fewer than 16
- * digits in a row); lines with longer digit runs are parsed losslessly, integers as bigint.
+ * One package line. JSON.parse is exact for every integer up to 2^53; a line where it met a larger
+ * one (an integral number beyond the safe range, at any depth) is parsed again losslessly, integers
+ * as bigint. Checking the parsed values is far cheaper than scanning the text for long digit runs.
  */
 function parseLine(line: string): Record<string, unknown> {
-  if (!/\d{16}/.test(line)) return JSON.parse(line) as Record<string, unknown>;
+  const record = JSON.parse(line) as Record<string, unknown>;
+  if (!hasUnsafeInteger(record)) return record;
   return parseLossless(line, null, (text) => {
     if (!/^-?\d+$/.test(text)) return Number(text);
     const value = BigInt(text);
@@ -95,6 +97,16 @@ function parseLine(line: string): Record<string, unknown> {
       ? Number(value)
       : value;
   }) as Record<string, unknown>;
+}
+
+function hasUnsafeInteger(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (hasUnsafeInteger(object[key])) return true;
+  }
+  return false;
 }
 
 type FieldFormatter = (value: unknown) => string;

@@ -197,7 +197,14 @@ export class PostgresDestination implements Destination {
         );
         current = copySql(target, columns, SEQUENCE_COLUMN);
         this.#onStatement(current);
-        await copyJsonLines(db, current, columns, join(pkg.dir, entry.file));
+        const copied = await copyJsonLines(db, current, columns, join(pkg.dir, entry.file));
+        if (copied !== entry.rows) {
+          throw new TributaryError(
+            'DESTINATION',
+            `the package file of table ${entry.name} holds ${copied} rows where its manifest says ${entry.rows}; the package is damaged`,
+            { context: { table: entry.name } },
+          );
+        }
       }
       const tempId = randomBytes(8).toString('hex');
       for (const { sql, params } of planLoadStatements(pkg, dataset, existing, this.#dialect, tempId)) {
@@ -258,7 +265,7 @@ export class PostgresDestination implements Destination {
       }));
     }
     const tables = await this.#rows<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name",
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name COLLATE "C"`,
       [dataset],
     );
     for (const { table_name: name } of tables) {

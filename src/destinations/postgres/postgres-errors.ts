@@ -63,7 +63,11 @@ export function describePostgresError(error: unknown): string {
   let text = error.message.split('\n')[0] ?? '';
   if (text === '' && typeof code === 'string') text = code;
   if (typeof detail === 'string' && detail !== '') text += ` (${detail.split('\n')[0]})`;
-  if (typeof where === 'string' && /^COPY /.test(where)) text += ` [${where.split('\n')[0]}]`;
+  if (typeof where === 'string' && /^COPY /.test(where)) {
+    // The line quotes the rejected value, which may be long.
+    const line = where.split('\n')[0] ?? '';
+    text += ` [${line.length > 200 ? `${line.slice(0, 200)}…` : line}]`;
+  }
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) text += ` (SQLSTATE ${code})`;
   return secretRegistry.redact(text);
 }

@@ -49,3 +49,16 @@ export function deletedCondition(root: TableSchema, alias: string): string | und
 export function keyColumns(root: TableSchema, flag: 'primary_key' | 'merge_key'): ColumnSchema[] {
   return Object.values(root.columns).filter((c) => c[flag] === true);
 }
+
+/**
+ * `(<staged rows of table>) AS staged WHERE _rn = 1`: the staged rows matching `where`, one per
+ * `_dlt_id`, the last served. Ids repeat in one load when a record is served twice: scd2 row
+ * hashes and the nested ids under them, upsert key hashes and theirs. A `UNIQUE` `_dlt_id`
+ * (Postgres) refuses the repeats and DuckDB would keep both. For upsert, elements that only an
+ * earlier copy of a key had keep their (distinct) ids.
+ */
+export function lastStagedByRowKey(ctx: DispositionSqlContext, table: string, where?: string): string {
+  const rowKey = quoteIdentifier('_dlt_id');
+  const filter = where === undefined ? '' : ` WHERE ${where}`;
+  return `(SELECT *, ROW_NUMBER() OVER (PARTITION BY ${rowKey} ORDER BY ${quoteIdentifier(SEQUENCE_COLUMN)} DESC) AS _rn FROM ${qualified(ctx.staging, table)}${filter}) AS staged WHERE _rn = 1`;
+}

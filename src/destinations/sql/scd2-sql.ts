@@ -1,5 +1,5 @@
 import type { ColumnSchema } from '../../schema/schema-types.js';
-import { cols, type DispositionSqlContext, type TableChain } from './chain-sql.js';
+import { cols, type DispositionSqlContext, lastStagedByRowKey, type TableChain } from './chain-sql.js';
 import { qualified, quoteIdentifier, quoteLiteral } from './sql-identifiers.js';
 
 export const VALID_FROM = '_dlt_valid_from';
@@ -32,13 +32,14 @@ export function scd2Statements(
   const values = list.map((c) => (c === from ? boundary : c === to ? 'NULL' : c));
   const statements = [
     `UPDATE ${dest} SET ${to} = ${boundary} WHERE ${to} IS NULL AND ${rowKey} NOT IN (SELECT ${rowKey} FROM ${stage})${scope}`,
-    `INSERT INTO ${dest} (${list.join(', ')}) SELECT ${values.join(', ')} FROM ${stage} WHERE ${rowKey} NOT IN (SELECT ${rowKey} FROM ${dest} WHERE ${to} IS NULL)`,
+    // A record served twice in one load is one version (same row hash): inserted once.
+    `INSERT INTO ${dest} (${list.join(', ')}) SELECT ${values.join(', ')} FROM ${lastStagedByRowKey(ctx, root.name)} AND ${rowKey} NOT IN (SELECT ${rowKey} FROM ${dest} WHERE ${to} IS NULL)`,
   ];
   for (const table of chain.nested.filter((t) => chain.staged.has(t.name))) {
     const target = qualified(ctx.dataset, table.name);
     const nestedList = cols(table).join(', ');
     statements.push(
-      `INSERT INTO ${target} (${nestedList}) SELECT ${nestedList} FROM ${qualified(ctx.staging, table.name)} WHERE ${rowKey} NOT IN (SELECT ${rowKey} FROM ${target})`,
+      `INSERT INTO ${target} (${nestedList}) SELECT ${nestedList} FROM ${lastStagedByRowKey(ctx, table.name)} AND ${rowKey} NOT IN (SELECT ${rowKey} FROM ${target})`,
     );
   }
   return statements;

@@ -3,6 +3,7 @@ import {
   cols,
   type DispositionSqlContext,
   deletedCondition,
+  lastStagedByRowKey,
   SEQUENCE_COLUMN,
   type TableChain,
 } from './chain-sql.js';
@@ -51,7 +52,7 @@ export function upsertStatements(
     for (const table of chain.nested.filter((t) => chain.staged.has(t.name))) {
       const nestedList = cols(table).join(', ');
       statements.push(
-        `INSERT INTO ${qualified(ctx.dataset, table.name)} (${nestedList}) SELECT ${nestedList} FROM ${lastByRowKey(ctx, table.name, `${rootKey} IN (SELECT ${rowKey} FROM ${quoteIdentifier(fresh)})`)}`,
+        `INSERT INTO ${qualified(ctx.dataset, table.name)} (${nestedList}) SELECT ${nestedList} FROM ${lastStagedByRowKey(ctx, table.name, `${rootKey} IN (SELECT ${rowKey} FROM ${quoteIdentifier(fresh)})`)}`,
       );
     }
     return [...statements, `DROP TABLE ${quoteIdentifier(fresh)}`, `DROP TABLE ${source}`];
@@ -79,18 +80,8 @@ export function upsertStatements(
     if (!chain.staged.has(table.name)) continue;
     const nestedList = cols(table).join(', ');
     statements.push(
-      `INSERT INTO ${target} (${nestedList}) SELECT ${nestedList} FROM ${lastByRowKey(ctx, table.name, `${rootKey} IN (SELECT ${rowKey} FROM ${source} AS s${deleted ? ` WHERE NOT (${deleted})` : ''})`)}`,
+      `INSERT INTO ${target} (${nestedList}) SELECT ${nestedList} FROM ${lastStagedByRowKey(ctx, table.name, `${rootKey} IN (SELECT ${rowKey} FROM ${source} AS s${deleted ? ` WHERE NOT (${deleted})` : ''})`)}`,
     );
   }
   return [...statements, `DROP TABLE ${source}`];
-}
-
-/**
- * Staged nested rows matching `where`, one per `_dlt_id`, the last served: a key served twice in one
- * load stages the nested rows of both copies under the same key-hash ids (which a `UNIQUE` `_dlt_id`
- * refuses). Elements only the earlier copy had are kept, as their ids are not the later copy's.
- */
-function lastByRowKey(ctx: DispositionSqlContext, table: string, where: string): string {
-  const rowKey = quoteIdentifier('_dlt_id');
-  return `(SELECT *, ROW_NUMBER() OVER (PARTITION BY ${rowKey} ORDER BY ${quoteIdentifier(SEQUENCE_COLUMN)} DESC) AS _rn FROM ${qualified(ctx.staging, table)} WHERE ${where}) AS nested WHERE _rn = 1`;
 }

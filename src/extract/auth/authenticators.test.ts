@@ -68,3 +68,20 @@ describe('auth and request building', async () => {
     expect(req.headers['content-type']).toBe('application/json');
   });
 });
+
+describe('a query written in the path', () => {
+  it('is kept as written, with only [ and ] encoded, and params and auth follow it', async () => {
+    const req = await buildHttpRequest(
+      {
+        method: 'GET',
+        url: 'http://h/items?fields=id,name&filter[state]=open&q=a%20b:c',
+        params: { limit: 5 },
+        headers: {},
+      },
+      createAuthenticator({ type: 'api_key', name: 'api_key', api_key: 'fake', location: 'query' }, deps),
+    );
+    expect(req.url).toBe(
+      'http://h/items?fields=id,name&filter%5Bstate%5D=open&q=a%20b:c&limit=5&api_key=fake',
+    );
+  });
+});

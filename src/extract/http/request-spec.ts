@@ -48,9 +48,17 @@ function encodeData(data: unknown, headers: Record<string, string>): string {
   return form.toString();
 }
 
+/**
+ * Builds the request as Python `requests` would send it: a query already in the path is kept as
+ * written (only `[` and `]` percent-encoded), the params follow it, encoded with `+` for spaces, and
+ * auth query params come last.
+ */
 export async function buildHttpRequest(spec: RequestSpec, auth?: Authenticator): Promise<HttpRequest> {
   const url = new URL(spec.url);
-  for (const [key, value] of Object.entries(spec.params)) appendParam(url.searchParams, key, value);
+  const ownQuery = url.search.slice(1).replace(/\[/g, '%5B').replace(/\]/g, '%5D');
+  url.search = '';
+  const added = new URLSearchParams();
+  for (const [key, value] of Object.entries(spec.params)) appendParam(added, key, value);
   const headers: Record<string, string> = { 'user-agent': 'tributary', ...spec.headers };
   const request: HttpRequest = { method: spec.method, url: '', headers };
   if (spec.json !== undefined) {
@@ -60,6 +68,8 @@ export async function buildHttpRequest(spec: RequestSpec, auth?: Authenticator):
     request.body = encodeData(spec.data, headers);
   }
   await auth?.apply({ url, headers });
-  request.url = url.toString();
+  const query = [ownQuery, added.toString(), url.search.slice(1)].filter((part) => part !== '').join('&');
+  url.search = '';
+  request.url = query === '' ? url.toString() : `${url.toString()}?${query}`;
   return request;
 }
