@@ -18,8 +18,9 @@ function isAlive(pid: number): boolean {
 const heldHere = new Set<string>();
 
 /** A file without a pid yet is being created; only after this long is it taken for abandoned. */
-const CREATING_GRACE_MS = 5_000;
-const ATTEMPTS = 200;
+const CREATING_GRACE_MS = 1_000;
+/** How long to keep trying while another process creates or takes over the lock. */
+const DEADLINE_MS = 10_000;
 
 async function ageMs(path: string): Promise<number> {
   try {
@@ -81,14 +82,20 @@ async function clearStale(path: string): Promise<void> {
  * One run of a pipeline at a time: a lock file created exclusively in the working folder, holding
  * the owner's pid. A lock left by a process that no longer exists (killed) is taken over.
  */
-export async function acquirePipelineLock(workingDir: string, pipelineName: string): Promise<() => Promise<void>> {
+export async function acquirePipelineLock(
+  workingDir: string,
+  pipelineName: string,
+): Promise<() => Promise<void>> {
   const path = join(workingDir, 'run.lock');
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  const deadline = Date.now() + DEADLINE_MS;
+  while (Date.now() < deadline) {
     if (await create(path)) {
       heldHere.add(path);
       return async () => {
         heldHere.delete(path);
-        await rm(path, { force: true });
+        // Remove it only while it is still ours: never another run's lock.
+        const text = await readFile(path, 'utf8').catch(() => '');
+        if (Number.parseInt(text, 10) === process.pid) await rm(path, { force: true });
       };
     }
     const owner = await ownerOf(path);

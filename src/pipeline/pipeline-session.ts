@@ -133,6 +133,9 @@ export class PipelineSession {
         return await this.destination.load(pkg, this.dataset);
       } catch (error) {
         if (!(error instanceof TributaryError) || !error.retryable || attempt >= LOAD_ATTEMPTS) throw error;
+        // A connection lost after COMMIT looks transient: the load may have landed after all.
+        if (await this.destination.isLoaded(this.dataset, pkg.manifest.loadId).catch(() => false))
+          return { rows: {} };
         const waitMs = 250 * 2 ** (attempt - 1);
         this.runtime.emit({
           type: 'warning',

@@ -48,8 +48,12 @@ export class RateBudget {
   async acquire(signal?: AbortSignal): Promise<(outcome: RequestOutcome) => void> {
     while (this.#active >= this.#limit) {
       await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        const onAbort = () => resolve();
+        this.#waiters.push(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
       signal?.throwIfAborted();
     }
