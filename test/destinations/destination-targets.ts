@@ -8,6 +8,7 @@ import { qualified, stagingDataset } from '../../src/destinations/sql/sql-identi
 import type { DataType } from '../../src/schema/schema-types.js';
 import { withDuckDb } from '../support/duckdb-reader.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { filesystemTarget } from './filesystem-target.js';
 
 export type Row = Record<string, unknown>;
 
@@ -163,4 +164,4 @@ export const postgresTarget: DestinationTarget = {
 };
 
 /** Every destination the shared suite covers. */
-export const DESTINATION_TARGETS: DestinationTarget[] = [duckdbTarget, postgresTarget];
+export const DESTINATION_TARGETS: DestinationTarget[] = [duckdbTarget, postgresTarget, filesystemTarget];
