@@ -144,6 +144,13 @@ describe('tributary run', () => {
     expect(tsc.status).toBe(0);
   });
 
+  it('keeps the working folder under --home when given', async () => {
+    const home = join(temp.dir, 'elsewhere');
+    const result = await runCli(['--home', home, 'run', config], { cwd: temp.dir, env });
+    expect(result.code).toBe(0);
+    expect(await readdir(join(home, 'pipelines/tasks/load/loaded'))).toHaveLength(1);
+  });
+
   it('exits 2 for a bad command line', async () => {
     expect((await runCli(['run'], { cwd: temp.dir, env })).code).toBe(2);
     expect((await runCli(['run', config, '--destination', 'oracle'], { cwd: temp.dir, env })).code).toBe(2);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { basename, extname } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { configJsonSchema } from '../config/config-json-schema.js';
 import { loadConfigFile } from '../config/load-config-file.js';
@@ -64,7 +64,15 @@ export function buildProgram(): Command {
   const program = new Command('tributary')
     .description('Sync REST APIs into databases from a dlt-compatible config')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .option(
+      '--home <dir>',
+      'where pipelines keep their working folders (default: TRIBUTARY_HOME or ~/.tributary)',
+    )
+    .hook('preAction', (command) => {
+      const home = command.opts<{ home?: string }>().home;
+      if (home) process.env.TRIBUTARY_HOME = resolve(home);
+    });
   program
     .command('run')
     .description('run a rest_api_source config (YAML, JSON or TypeScript) into a destination')
