@@ -1,3 +1,4 @@
+import { SECRET_KEY_NAMES } from './auth-schema.js';
 /**
  * Every secret value Tributary resolved in this process. Anything that leaves the library as text
  * (events, errors, reports) passes through `redact`, so a secret is hidden even where it is not
@@ -50,19 +51,10 @@ const globalSlots = globalThis as Record<symbol, SecretRegistry | undefined>;
 globalSlots[REGISTRY_KEY] ??= new SecretRegistry();
 export const secretRegistry: SecretRegistry = globalSlots[REGISTRY_KEY];
 
-const SECRET_PARAM_NAMES = new Set([
-  'api_key',
-  'token',
-  'key',
-  'access_token',
-  'apikey',
-  'api-key',
-  'access-token',
-  'secret',
-  'password',
-  'pwd',
-  'client_secret',
-]);
+/** dlt's names redacted in URLs: its validation list less `username` and `client_id`. */
+const SECRET_PARAM_NAMES = new Set(
+  [...SECRET_KEY_NAMES].filter((name) => name !== 'username' && name !== 'client_id'),
+);
 
 /**
  * A URL safe to show: query parameters with secret-like names (dlt's list) become `***`, user info is
@@ -82,15 +74,15 @@ export function redactUrl(url: string, registry: SecretRegistry = secretRegistry
   return registry.redact(parsed.toString().replace(/%2A%2A%2A/g, '***'));
 }
 
-const SECRET_FIELD = new RegExp(
-  `("(?:${[...SECRET_PARAM_NAMES].map((n) => n.replace(/-/g, '\\-')).join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`,
-  'gi',
-);
+const SECRET_NAME = `"(?:${[...SECRET_PARAM_NAMES].map((n) => n.replace(/-/g, '\\-')).join('|')})"\\s*:\\s*`;
+const SECRET_FIELD = new RegExp(`(${SECRET_NAME})"(?:[^"\\\\]|\\\\.)*"`, 'gi');
+/** A secret-named field whose value a cut opened but did not close. */
+const OPEN_SECRET_FIELD = new RegExp(`(${SECRET_NAME})"(?:[^"\\\\]|\\\\.)*$`, 'i');
 
 /**
  * Masks the values of secret-named fields in JSON text (`"token": "…"` → `"token": "***"`), for
  * body excerpts: a server may echo a credential we never knew as one.
  */
 export function redactSecretFields(text: string): string {
-  return text.replace(SECRET_FIELD, '$1"***"');
+  return text.replace(SECRET_FIELD, '$1"***"').replace(OPEN_SECRET_FIELD, '$1"***');
 }

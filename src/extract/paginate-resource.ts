@@ -54,15 +54,16 @@ async function sendWithAuth(
   plan: ResourcePlan,
   deps: PaginateDeps,
   inspect: ((response: HttpResponse) => 'ignore' | undefined) | undefined,
+  signal?: AbortSignal,
 ): Promise<{ sent: HttpRequest; response: HttpResponse & { ignored?: true } }> {
   const sent = await buildHttpRequest(request, deps.auth);
   try {
-    return { sent, response: await deps.http.send(sent, plan.name, inspect) };
+    return { sent, response: await deps.http.send(sent, plan.name, inspect, signal) };
   } catch (error) {
     const unauthorized = error instanceof TributaryError && error.context.status === 401;
     if (!unauthorized || !deps.auth?.refresh || !(await deps.auth.refresh())) throw error;
     const again = await buildHttpRequest(request, deps.auth);
-    return { sent: again, response: await deps.http.send(again, plan.name, inspect) };
+    return { sent: again, response: await deps.http.send(again, plan.name, inspect, signal) };
   }
 }
 
@@ -163,8 +164,7 @@ async function* fetchPlannedPages(
   const controller = new AbortController();
   const fetchPage = async (position: number) => {
     const spec = paginator.requestAt(request, position);
-    const sent = await buildHttpRequest(spec, deps.auth);
-    const response = await deps.http.send(sent, plan.name, inspect, controller.signal);
+    const { sent, response } = await sendWithAuth(spec, plan, deps, inspect, controller.signal);
     if (response.ignored) return { sent, response, records: undefined };
     const body = parseJsonBody(response, sent.method, redactUrl(sent.url));
     return { sent, response, records: selectData(body, walk.selector) };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { canonicalJson } from '../normalize/exact-json.js';
 
 /** The pipeline state as dlt keeps it (reference §6.3); `sources` holds incremental cursors. */
 export interface PipelineState {
@@ -19,19 +20,10 @@ export interface PipelineState {
 
 export const STATE_ENGINE_VERSION = 4;
 
-function sortedJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** sha3-256 of the state without its version fields, as dlt hashes it. */
 export function stateHash(state: PipelineState): string {
   const { _state_version, _version_hash, ...content } = state;
-  return createHash('sha3-256').update(sortedJson(content)).digest('base64');
+  return createHash('sha3-256').update(canonicalJson(content)).digest('base64');
 }
 
 /** `state` column of `_dlt_pipeline_state`: base64 of zlib (level 9) of the JSON. */

@@ -28,3 +28,18 @@ export function stringifyExact(value: unknown): string {
       return 'null';
   }
 }
+
+/**
+ * Canonical JSON for content hashes: object keys sorted, undefined entries left out, so a hash does
+ * not depend on the order in which keys were added.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

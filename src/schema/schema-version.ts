@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../normalize/exact-json.js';
 import type { StoredSchema } from './schema-types.js';
 
 export const SCHEMA_ENGINE_VERSION = 11;
@@ -14,25 +15,15 @@ export function emptySchema(name: string): StoredSchema {
   };
 }
 
-/** Canonical JSON: object keys sorted, so the hash does not depend on insertion order of hints. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * The content hash of a schema: sha256 over its canonical JSON, then every table name with its
  * column names in order (column order is part of a table's identity, as in dlt).
  */
 export function schemaContentHash(schema: StoredSchema): string {
   const hash = createHash('sha256');
-  hash.update(canonical({ name: schema.name, engine_version: schema.engine_version, tables: schema.tables }));
+  hash.update(
+    canonicalJson({ name: schema.name, engine_version: schema.engine_version, tables: schema.tables }),
+  );
   for (const name of Object.keys(schema.tables).sort()) {
     hash.update(name);
     for (const column of Object.keys(schema.tables[name]?.columns ?? {})) hash.update(column);

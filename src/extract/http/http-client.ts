@@ -69,7 +69,7 @@ export function bodyExcerpt(body: Buffer, max = 200): string {
   );
   if (text.length <= max) return text;
   // A secret field whose value the cut opens but does not close is masked to the end.
-  return `${text.slice(0, max).replace(/("(?:token|api_key|key|access_token|secret|password|client_secret)"\s*:\s*)"[^"]*$/i, '$1"***')}…`;
+  return `${redactSecretFields(text.slice(0, max))}…`;
 }
 
 type Attempt = { kind: 'response'; response: HttpResponse } | { kind: 'error'; error: TributaryError };
