@@ -80,9 +80,7 @@ for (const scenario of scenarios.filter((s) => !values.only || label(s).includes
     const out = execFileSync(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        'bench/bench-pipeline-child.ts',
+        'bench/bench-pipeline-child.mjs',
         JSON.stringify({ url: api.url, apiKey: DEMO_API_KEY, dir, concurrency: scenario.concurrency }),
       ],
       {

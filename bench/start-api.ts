@@ -5,11 +5,11 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the demo task API in its own process (so it does not share this process's event loop). */
+/** Starts the built demo task API in its own process (so it does not share this process's event loop). */
 export function startApiProcess(args: string[]): Promise<ApiProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'examples/task-api/serve.ts', '--port', '0', ...args],
+    ['dist/examples/task-api/serve.js', '--port', '0', ...args],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

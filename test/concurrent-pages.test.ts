@@ -97,9 +97,11 @@ describe('concurrent pages under a shared rate budget', () => {
     await run(8, 'rps', { rate_limit: { requests_per_second: 50 } });
     // 25 requests at 50 per second cannot finish in less than 24 intervals of 20 ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(480);
+    // Arrival times jitter on a busy machine, so count starts per window instead of single gaps:
+    // 50 per second allows 10 in any 200 ms (2 more for jitter); unlimited, all 25 land within it.
     const arrivals = server.requests.map((r) => r.at);
-    const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] as number));
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(15);
+    const busiest = Math.max(...arrivals.map((at) => arrivals.filter((t) => t >= at && t < at + 200).length));
+    expect(busiest).toBeLessThanOrEqual(12);
   });
 
   it('pauses the whole host on a 429 with Retry-After and loses no page', async () => {

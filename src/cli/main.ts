@@ -7,6 +7,8 @@ import { secretRegistry } from '../config/secret-registry.js';
 import { TributaryError } from '../errors/tributary-error.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { createDestination, DESTINATION_NAMES } from './create-destination.js';
+import { registerDashboardCommand } from './dashboard-command.js';
+import { registerInitCommand } from './init-command.js';
 import { registerPipelineCommand } from './pipeline-command.js';
 import { ProgressRenderer } from './progress-renderer.js';
 import { schemaCommand } from './schema-command.js';
@@ -29,11 +31,15 @@ interface RunFlags {
   destination: string;
   quiet?: boolean;
   verbose?: boolean;
+  record?: string;
+  replay?: string;
 }
 
 async function runCommand(configFile: string, flags: RunFlags): Promise<number> {
   const pipelineName = flags.pipelineName ?? basename(configFile, extname(configFile));
   const destination = createDestination(flags.destination, pipelineName, process.env);
+  // Replay needs no credentials: a missing secret resolves to a placeholder (docs/record-replay.md).
+  if (flags.replay) process.env.TRIBUTARY_SECRET_PLACEHOLDERS = '1';
   const source = await loadConfigFile(configFile);
   const renderer = new ProgressRenderer(
     {
@@ -54,6 +60,8 @@ async function runCommand(configFile: string, flags: RunFlags): Promise<number> 
     signal: controller.signal,
     ...(flags.datasetName ? { datasetName: flags.datasetName } : {}),
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    ...(flags.record ? { record: { dir: flags.record, configFile } } : {}),
+    ...(flags.replay ? { replay: flags.replay } : {}),
     runtime: { emit: flags.quiet ? () => {} : (event) => renderer.handle(event) },
   });
   process.stdout.write(secretRegistry.redact(formatSummary(report)));
@@ -89,6 +97,15 @@ export function buildProgram(): Command {
     })
     .option('-q, --quiet', 'no progress output, only the summary')
     .option('-v, --verbose', 'log every request')
+    .addOption(
+      new Option('--record <dir>', 'save every response as a cassette in <dir>, secrets scrubbed').conflicts(
+        'replay',
+      ),
+    )
+    .option(
+      '--replay <dir>',
+      'answer every request from the cassette in <dir>; no network, no secrets needed',
+    )
     .action(async (config: string, flags: RunFlags) => {
       process.exitCode = await runCommand(config, flags);
     });
@@ -101,9 +118,11 @@ export function buildProgram(): Command {
       new Option('--format <format>', 'output format').choices(['yaml', 'json', 'ts']).default('yaml'),
     )
     .action(async (target: string, flags: { format: 'yaml' | 'json' | 'ts'; pipelineName?: string }) => {
-      process.stdout.write(await schemaCommand(target, flags));
+      process.stdout.write(secretRegistry.redact(await schemaCommand(target, flags)));
     });
   registerPipelineCommand(program);
+  registerInitCommand(program);
+  registerDashboardCommand(program);
   program
     .command('config-schema')
     .description('print the JSON Schema of the config file (for editor completion in YAML and JSON)')
@@ -126,6 +145,17 @@ export async function main(argv: string[]): Promise<number> {
     return isConfig ? EXIT.usage : EXIT.runFailed;
   }
 }
+
+/**
+ * Node's own report of an uncaught error prints the message, the stack and every `cause` as they
+ * are: a secret in any of them would reach the terminal. The CLI prints its one redacted line.
+ */
+function exitOnUncaught(error: unknown): void {
+  process.stderr.write(`${secretRegistry.redact(`error: ${describe(error)}`)}\n`);
+  process.exit(EXIT.runFailed);
+}
+process.on('uncaughtException', exitOnUncaught);
+process.on('unhandledRejection', exitOnUncaught);
 
 main(process.argv).then((code) => {
   process.exitCode = code;

@@ -1,6 +1,6 @@
 import { AUTH_FIELDS, AUTH_TYPES } from './auth-schema.js';
 import { secretRegistry } from './secret-registry.js';
-import { lookupSecret, type SecretSources } from './secrets.js';
+import { lookupSecret, type SecretSources, secretPlaceholder } from './secrets.js';
 
 /**
  * The config paths dlt tries for an auth field of `rest_api_source` (section and name `rest_api`,
@@ -15,6 +15,21 @@ export function credentialPaths(field: string, sourceName = 'rest_api'): string[
     `sources.credentials.${field}`,
     `credentials.${field}`,
   ];
+}
+
+/**
+ * The auth fields that are credentials. `username`, `client_id` and `access_token_url` are not: dlt
+ * masks the first two in validation errors, but registering them would mask ordinary words and the
+ * token URL in every output and in the data.
+ */
+const CREDENTIAL_FIELDS = new Set(['token', 'api_key', 'password', 'client_secret', 'access_token']);
+
+/** Fields a replay may fill with a placeholder: the credentials and who they belong to. */
+const PLACEHOLDER_FIELDS = new Set([...CREDENTIAL_FIELDS, 'username', 'client_id']);
+
+/** Registers the credentials an auth dict holds, written literally or resolved, before validation. */
+function registerCredentials(dict: Record<string, unknown>): void {
+  for (const field of CREDENTIAL_FIELDS) secretRegistry.add(dict[field]);
 }
 
 function lookupField(field: string, sources: SecretSources): string | undefined {
@@ -39,15 +54,20 @@ export function completeAuthFromSecrets(auth: unknown, sources: SecretSources): 
         ? { ...(auth as Record<string, unknown>) }
         : undefined;
   if (dict === undefined) return auth;
+  // A literal credential is masked like a resolved one, also when validation then fails.
+  registerCredentials(dict);
   const type = dict.type ?? 'bearer';
   if (typeof type !== 'string' || !(AUTH_TYPES as readonly string[]).includes(type)) return dict;
   const fields = AUTH_FIELDS[type as (typeof AUTH_TYPES)[number]];
   if (fields.required.every((field) => dict[field] !== undefined)) return { type, ...dict };
   for (const field of [...fields.required, ...fields.optional]) {
     if (dict[field] !== undefined) continue;
-    const value = lookupField(field, sources);
+    // Replaying a cassette needs no credentials: a missing one becomes a placeholder (secrets.ts).
+    const placeholder =
+      sources.placeholders && PLACEHOLDER_FIELDS.has(field) ? secretPlaceholder(field) : undefined;
+    const value = lookupField(field, sources) ?? placeholder;
     if (value === undefined) continue;
-    if (fields.required.includes(field)) secretRegistry.add(value);
+    if (CREDENTIAL_FIELDS.has(field)) secretRegistry.add(value);
     if (field === 'default_token_expiration') dict[field] = Number(value);
     else if (field === 'access_token_request_data') dict[field] = JSON.parse(value) as unknown;
     else dict[field] = value;

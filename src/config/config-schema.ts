@@ -128,6 +128,8 @@ export const endpointConfigSchema = z.strictObject({
   response_actions: z.array(responseActionSchema).optional(),
   incremental: incrementalConfigSchema.optional(),
   auth: authConfigSchema.nullable().optional(),
+  /** Tributary extension: most pages of one walk of this endpoint; overrides `client.max_pages`. */
+  max_pages: z.number().int().positive().optional(),
 });
 export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
 
@@ -166,6 +168,10 @@ export const clientConfigSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(256).optional(),
   /** Tributary extension: a cap on request starts per second, per host. */
   rate_limit: z.strictObject({ requests_per_second: z.number().positive().optional() }).optional(),
+  /** Tributary extension: largest response body read, in bytes (default 256 MiB); larger fails. */
+  max_response_bytes: z.number().int().positive().optional(),
+  /** Tributary extension: most pages of one resource walk (default 1,000,000); more fails. */
+  max_pages: z.number().int().positive().optional(),
 });
 export type ClientConfig = z.infer<typeof clientConfigSchema>;
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { syntaxReason } from '../errors/syntax-reason.js';
 import { ConfigError, TributaryError } from '../errors/tributary-error.js';
 import { type RestApiSource, restApiSource } from './rest-api-source.js';
 import { resolveSecretTemplates } from './secret-templates.js';
@@ -33,10 +34,10 @@ async function readDocument(path: string, text: string): Promise<unknown> {
   const ext = extname(path).toLowerCase();
   try {
     if (ext === '.json') return JSON.parse(text);
-    if (ext === '.yaml' || ext === '.yml') return parseYaml(text);
+    // Warnings are not printed: yaml's quote the source line, which may hold a literal secret.
+    if (ext === '.yaml' || ext === '.yml') return parseYaml(text, { logLevel: 'error' });
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(`${path} is not valid ${ext.slice(1).toUpperCase()}: ${reason}`);
+    throw new ConfigError(`${path} is not valid ${ext.slice(1).toUpperCase()}: ${syntaxReason(error)}`);
   }
   throw new ConfigError(
     `${path}: unsupported config file type "${ext}" (use .yaml, .yml, .json, .ts or .js)`,

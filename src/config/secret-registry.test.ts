@@ -22,3 +22,67 @@ describe('secret redaction', () => {
     expect(redactUrl('http://h/x?appid=fake-appid-999', registry)).toBe('http://h/x?appid=***');
   });
 });
+
+describe('secret forms', () => {
+  it('masks a secret as a URL path and a raw query carry it, and JSON-escaped', () => {
+    const registry = new SecretRegistry();
+    const secret = 'fake key+/=~"é';
+    registry.add(secret);
+    const url = new URL(`http://h/a/${secret}/b?${secret}`).toString();
+    expect(registry.redact(url)).toBe('http://h/a/***/b?***');
+    expect(registry.redact(JSON.stringify({ v: `x ${secret} y` }))).toBe('{"v":"x *** y"}');
+  });
+
+  it('ignores values too short to mask without masking ordinary words', () => {
+    const registry = new SecretRegistry();
+    registry.add('abc');
+    registry.add(42);
+    expect(registry.redact('abc 42')).toBe('abc 42');
+    expect(registry.size).toBe(0);
+  });
+});
+
+describe('redactRecords', () => {
+  it('masks secrets in values and keys at any depth, in place, keeping key order', () => {
+    const registry = new SecretRegistry();
+    registry.add('fake-secret-1234');
+    const records: unknown[] = [
+      { id: 1, note: 'key fake-secret-1234!', 'k_fake-secret-1234': 2, z: { deep: ['fake-secret-1234', 7] } },
+      'fake-secret-1234',
+      { clean: 'nothing here', n: 5n },
+    ];
+    expect(registry.redactRecords(records)).toBe(4);
+    expect(records).toEqual([
+      { id: 1, note: 'key ***!', 'k_***': 2, z: { deep: ['***', 7] } },
+      '***',
+      { clean: 'nothing here', n: 5n },
+    ]);
+    expect(Object.keys(records[0] as object)).toEqual(['id', 'note', 'k_***', 'z']);
+  });
+
+  it('keeps a __proto__ key an ordinary field when it renames keys', () => {
+    const registry = new SecretRegistry();
+    registry.add('fake-secret-1234');
+    const record = JSON.parse('{"__proto__": {"polluted": 1}, "fake-secret-1234": 1}') as Record<
+      string,
+      unknown
+    >;
+    registry.redactRecords([record]);
+    expect(Object.keys(record)).toEqual(['__proto__', '***']);
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+  });
+
+  it('walks 100,000 levels of nesting without overflowing the stack', () => {
+    const registry = new SecretRegistry();
+    registry.add('fake-secret-1234');
+    let value: unknown = 'fake-secret-1234';
+    for (let i = 0; i < 100_000; i++) value = i % 2 ? { a: value } : [value];
+    expect(registry.redactRecords([value])).toBe(1);
+  });
+
+  it('does nothing, and walks nothing, while no secret is registered', () => {
+    const records = [{ a: 'fake-secret-1234' }];
+    expect(new SecretRegistry().redactRecords(records)).toBe(0);
+    expect(records).toEqual([{ a: 'fake-secret-1234' }]);
+  });
+});

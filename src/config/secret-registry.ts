@@ -1,44 +1,180 @@
 import { SECRET_KEY_NAMES } from './auth-schema.js';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Characters the WHATWG URL parser percent-encodes in a path, and in a query written as is: all
+ * but printable ASCII (`[^!-~]`: controls, space, DEL, non-ASCII), and a few printable ones.
+ */
+const URL_PATH_ESCAPED = /[^!-~]|["#<>?`{}]/gu;
+const URL_QUERY_ESCAPED = /[^!-~]|["#<>']/gu;
+
+/** `text` as `new URL()` leaves it in a path or a raw query (a `{secrets.x}` in `path`). */
+function urlForm(text: string, escaped: RegExp): string | undefined {
+  try {
+    return text.replace(escaped, (c) => encodeURIComponent(c));
+  } catch {
+    return undefined; // a lone surrogate: no URL holds it
+  }
+}
+
+/**
+ * What a secret may look like in text: as is, URL-encoded (component, form, path, raw query),
+ * JSON-escaped.
+ */
+function textForms(text: string): string[] {
+  const forms = [
+    text,
+    encodeURIComponent(text),
+    new URLSearchParams({ k: text }).toString().slice(2),
+    urlForm(text, URL_PATH_ESCAPED),
+    urlForm(text, URL_QUERY_ESCAPED),
+    JSON.stringify(text).slice(1, -1),
+  ];
+  return forms.filter((form): form is string => form !== undefined);
+}
+
 /**
  * Every secret value Tributary resolved in this process. Anything that leaves the library as text
- * (events, errors, reports) passes through `redact`, so a secret is hidden even where it is not
+ * (events, errors, reports, the trace) passes through `redact`, and records pass through
+ * `redactRecords` before they are written anywhere, so a secret is hidden even where it is not
  * under a known parameter name.
  */
 export class SecretRegistry {
   readonly #values = new Set<string>();
+  /** Global, for `replace`; the non-global copy is for `test` (no `lastIndex` to reset). */
   #pattern: RegExp | undefined;
+  #probe: RegExp | undefined;
+  #shortest = Number.POSITIVE_INFINITY;
+  #longest = 0;
 
+  /**
+   * Registers a secret. Very short values (under 4 characters) are not: they would mask ordinary
+   * text everywhere; dlt masks those by name only.
+   */
   add(value: unknown): void {
     if (typeof value !== 'string' && typeof value !== 'number') return;
     const text = String(value);
-    // Very short values would mask ordinary text everywhere; dlt masks those by name only.
     if (text.length < 4) return;
-    for (const form of [
-      text,
-      encodeURIComponent(text),
-      new URLSearchParams({ k: text }).toString().slice(2),
-    ]) {
+    for (const form of textForms(text)) {
       this.#values.add(form);
+      this.#shortest = Math.min(this.#shortest, form.length);
+      this.#longest = Math.max(this.#longest, form.length);
     }
     this.#pattern = undefined;
+    this.#probe = undefined;
   }
 
   has(value: string): boolean {
     return this.#values.has(value);
   }
 
+  get size(): number {
+    return this.#values.size;
+  }
+
+  /**
+   * Length of the longest registered form (0 with none): text cut from a longer one must drop this
+   * many characters less one at the cut, where a secret could start without ending.
+   */
+  get longest(): number {
+    return this.#longest;
+  }
+
+  #compile(): RegExp {
+    // Longest first, so that a secret holding another is masked whole.
+    const source = [...this.#values]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|');
+    this.#pattern = new RegExp(source, 'g');
+    this.#probe = new RegExp(source);
+    return this.#pattern;
+  }
+
   /** Replaces every registered secret in `text` by `***`. */
   redact(text: string): string {
     if (this.#values.size === 0) return text;
-    this.#pattern ??= new RegExp(
-      [...this.#values]
-        .sort((a, b) => b.length - a.length)
-        .map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('|'),
-      'g',
-    );
-    return text.replace(this.#pattern, '***');
+    return text.replace(this.#pattern ?? this.#compile(), '***');
   }
+
+  /** Whether `text` holds a registered secret. */
+  matches(text: string): boolean {
+    if (this.#values.size === 0 || text.length < this.#shortest) return false;
+    if (this.#probe === undefined) this.#compile();
+    return (this.#probe as RegExp).test(text);
+  }
+
+  /**
+   * Masks registered secrets in parsed JSON records, in place: string values and object keys, at any
+   * depth (walked without recursion, so deep nesting cannot overflow the stack). An API that echoes
+   * the key back (`{"your_key": "…"}`) must not put it into a table, a load package or the state.
+   * Returns how many strings it masked, so the caller can say so.
+   */
+  redactRecords(records: unknown[]): number {
+    if (this.#values.size === 0) return 0;
+    let masked = 0;
+    // Records of a page share their keys: each is tested once.
+    const keyHolds = new Map<string, boolean>();
+    const keyMatches = (key: string) => {
+      let holds = keyHolds.get(key);
+      if (holds === undefined) {
+        holds = this.matches(key);
+        keyHolds.set(key, holds);
+      }
+      return holds;
+    };
+    const stack: Array<unknown[] | Record<string, unknown>> = [records];
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+      if (Array.isArray(node)) {
+        for (let i = 0; i < node.length; i++) {
+          const item = node[i];
+          if (typeof item === 'string') {
+            if (this.matches(item)) {
+              node[i] = this.redact(item);
+              masked++;
+            }
+          } else if (isPlainContainer(item)) stack.push(item);
+        }
+        continue;
+      }
+      let renamed = false;
+      for (const key of Object.keys(node)) {
+        const item = node[key];
+        if (typeof item === 'string') {
+          if (this.matches(item)) {
+            node[key] = this.redact(item);
+            masked++;
+          }
+        } else if (isPlainContainer(item)) stack.push(item);
+        if (keyMatches(key)) renamed = true;
+      }
+      if (renamed) masked += this.#renameKeys(node);
+    }
+    return masked;
+  }
+
+  /** Rebuilds an object with its secret-holding keys masked, in the same key order (the columns keep theirs). */
+  #renameKeys(node: Record<string, unknown>): number {
+    const entries = Object.entries(node);
+    let masked = 0;
+    for (const [key] of entries) delete node[key];
+    for (const [key, value] of entries) {
+      const name = this.redact(key);
+      if (name !== key) masked++;
+      // defineProperty: a key such as `__proto__` stays an ordinary field.
+      Object.defineProperty(node, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return masked;
+  }
+}
+
+/** Arrays and plain objects: what a JSON parser builds (class instances such as numbers are left). */
+function isPlainContainer(value: unknown): value is unknown[] | Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /**

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/temp-dir.js';
+import { completeAuthFromSecrets } from './auth-credentials.js';
+import { secretRegistry } from './secret-registry.js';
 import { resolveSecretTemplates } from './secret-templates.js';
 import { envNameForKey, lookupSecret, resolveSecret } from './secrets.js';
 
@@ -58,5 +60,33 @@ describe('secrets', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('unterminated-secret-value');
     }
+  });
+
+  it('registers credentials written literally in an auth block, before validation, but not user names', () => {
+    const stamp = Date.now();
+    const token = `fake-literal-token-${stamp}`;
+    const user = `fake-user-${stamp}`;
+    completeAuthFromSecrets(
+      { type: 'bearer', token, extra: 'invalid key' },
+      { env: {}, projectDir: temp.dir },
+    );
+    completeAuthFromSecrets(
+      { type: 'http_basic', username: user },
+      { env: { SOURCES__REST_API__CREDENTIALS__PASSWORD: `fake-password-${stamp}` }, projectDir: temp.dir },
+    );
+    expect(secretRegistry.redact(`${token} ${user} fake-password-${stamp}`)).toBe(`*** ${user} ***`);
+  });
+
+  it('refuses a config that contains itself (a YAML alias inside its anchor) with a typed error', () => {
+    const loop: Record<string, unknown> = { a: 1 };
+    loop.self = [loop];
+    expect(() => resolveSecretTemplates({ client: loop }, { env: {}, projectDir: temp.dir })).toThrow(
+      /contains itself/,
+    );
+    const shared = { path: '/x' };
+    expect(resolveSecretTemplates({ a: shared, b: shared }, { env: {}, projectDir: temp.dir })).toEqual({
+      a: shared,
+      b: shared,
+    });
   });
 });

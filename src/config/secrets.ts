@@ -9,10 +9,26 @@ export interface SecretSources {
   env: Readonly<Record<string, string | undefined>>;
   /** Folder holding `.tributary/` and `.dlt/`; `TRIBUTARY_PROJECT_DIR`, `DLT_PROJECT_DIR` or the cwd. */
   projectDir: string;
+  /**
+   * Replay from a cassette (`--replay`, `TRIBUTARY_SECRET_PLACEHOLDERS=1`): a secret no source has
+   * resolves to `secretPlaceholder(key)` instead of failing, so CI needs no credentials.
+   */
+  placeholders?: boolean;
 }
 
 export function defaultSecretSources(env: NodeJS.ProcessEnv = process.env): SecretSources {
-  return { env, projectDir: env.TRIBUTARY_PROJECT_DIR ?? env.DLT_PROJECT_DIR ?? process.cwd() };
+  const projectDir = env.TRIBUTARY_PROJECT_DIR ?? env.DLT_PROJECT_DIR ?? process.cwd();
+  return env.TRIBUTARY_SECRET_PLACEHOLDERS === '1'
+    ? { env, projectDir, placeholders: true }
+    : { env, projectDir };
+}
+
+/**
+ * What a missing secret resolves to when replaying: registered like any secret, so it is scrubbed
+ * from requests exactly as the real value was when the cassette was recorded.
+ */
+export function secretPlaceholder(dottedKey: string): string {
+  return `replay-placeholder-${dottedKey}`;
 }
 
 /** `a.b.key` → `A__B__KEY`, dlt's environment variable name for a dotted config key. */
@@ -70,7 +86,8 @@ export function lookupSecret(dottedKey: string, sources: SecretSources): string 
 
 /** Like `lookupSecret`, but a missing secret is an error saying where it looked. */
 export function resolveSecret(dottedKey: string, sources: SecretSources = defaultSecretSources()): string {
-  const value = lookupSecret(dottedKey, sources);
+  const value =
+    lookupSecret(dottedKey, sources) ?? (sources.placeholders ? secretPlaceholder(dottedKey) : undefined);
   if (value === undefined) {
     const files = secretFiles(sources.projectDir).map((f) => `${f} ([${dottedKey}] as a TOML key)`);
     throw new TributaryError(

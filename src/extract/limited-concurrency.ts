@@ -1,11 +1,13 @@
 /**
  * Runs `work` for every item with at most `limit` running at once; rejects with the first error
- * (after the ones already started have settled). With `limit` 1 it is a plain loop, in order.
+ * (after the ones already started have settled — `onError` can make them settle early, e.g. by
+ * aborting their requests). With `limit` 1 it is a plain loop, in order.
  */
 export async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<void>,
+  onError?: (error: unknown) => void,
 ): Promise<void> {
   if (limit <= 1) {
     for (const item of items) await work(item);
@@ -19,7 +21,10 @@ export async function forEachLimited<T>(
       try {
         await work(item);
       } catch (error) {
-        failed ??= { error };
+        if (failed === undefined) {
+          failed = { error };
+          onError?.(error);
+        }
       }
     }
   };

@@ -6,8 +6,10 @@ import { TributaryError } from '../errors/tributary-error.js';
 import { stringifyExact } from '../normalize/exact-json.js';
 import type { JsonValue } from '../normalize/json-values.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { type FirstPageFacts, firstPageFacts } from './first-page-facts.js';
+import { credentialOrigins } from './http/credential-scope.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http/http-client.js';
-import { parseJsonBody } from './http/json-body.js';
+import { parseJsonBody, refuseJsonBody } from './http/json-body.js';
 import { type Authenticator, buildHttpRequest, type RequestSpec } from './http/request-spec.js';
 import { createPaginator } from './paginators/create-paginator.js';
 import type { Paginator } from './paginators/paginator.js';
@@ -23,6 +25,8 @@ export interface ExtractedPage {
   pageNumber: number;
   /** Set on the last page: why pagination stopped. */
   stopReason: string | undefined;
+  /** Set on the first page of a walk. */
+  first?: FirstPageFacts;
 }
 
 export interface PaginateDeps {
@@ -46,7 +50,28 @@ function loopError(plan: ResourcePlan, what: string, request: HttpRequest, pages
   );
 }
 
+/** Default `client.max_pages`: a bound no real walk reaches, so a runaway one still ends. */
+export const DEFAULT_MAX_PAGES = 1_000_000;
+
+/** The page limit of one walk: `endpoint.max_pages`, else `client.max_pages`, else the default. */
+function maxPagesOf(plan: ResourcePlan, client: ClientConfig): number {
+  return plan.endpoint.max_pages ?? client.max_pages ?? DEFAULT_MAX_PAGES;
+}
+
+/** Reaching the page limit fails the run: stopping quietly would load a silently truncated table. */
+function maxPagesError(plan: ResourcePlan, limit: number, url: string): TributaryError {
+  return new TributaryError(
+    'PAGINATION',
+    `resource ${plan.name}: the API still has a next page after ${limit} pages (max_pages ${limit}); raise client.max_pages or the endpoint's max_pages if the resource really has more pages`,
+    { context: { resource: plan.name, url: redactUrl(url) } },
+  );
+}
+
 const digest = (data: string | Buffer) => createHash('sha256').update(data).digest('base64');
+
+/** The body check inside the retry loop: a cut-off JSON body is fetched again like a dropped connection. */
+const jsonBody = (sent: HttpRequest) => (response: HttpResponse) =>
+  refuseJsonBody(response, sent.method, redactUrl(sent.url));
 
 /** Sends a request; a 401 makes the authenticator refresh (OAuth2) and the request go once more. */
 async function sendWithAuth(
@@ -58,12 +83,15 @@ async function sendWithAuth(
 ): Promise<{ sent: HttpRequest; response: HttpResponse & { ignored?: true } }> {
   const sent = await buildHttpRequest(request, deps.auth);
   try {
-    return { sent, response: await deps.http.send(sent, plan.name, inspect, signal) };
+    return { sent, response: await deps.http.send(sent, plan.name, inspect, signal, jsonBody(sent)) };
   } catch (error) {
     const unauthorized = error instanceof TributaryError && error.context.status === 401;
     if (!unauthorized || !deps.auth?.refresh || !(await deps.auth.refresh())) throw error;
     const again = await buildHttpRequest(request, deps.auth);
-    return { sent: again, response: await deps.http.send(again, plan.name, inspect, signal) };
+    return {
+      sent: again,
+      response: await deps.http.send(again, plan.name, inspect, signal, jsonBody(again)),
+    };
   }
 }
 
@@ -79,13 +107,18 @@ export async function* paginateResource(
   bindings: Bindings,
 ): AsyncGenerator<ExtractedPage> {
   const request = endpointRequest(plan, client, bindings);
+  // Credentials go only to the configured origin, never to a next link on another host.
+  request.authOrigins = credentialOrigins(client.base_url, plan.endpoint.path, request.url);
+  const maxPages = maxPagesOf(plan, client);
   const inspect = responseInspector(plan.responseActions);
   let paginator = choosePaginator(plan, client);
   paginator?.initRequest(request);
   let selector = plan.endpoint.data_selector ?? undefined;
   const sentBefore = new Set<string>();
   let previousPage: string | undefined;
+  let detectedAs: string | undefined;
   for (let pageNumber = 1; ; pageNumber++) {
+    if (pageNumber > maxPages) throw maxPagesError(plan, maxPages, request.url);
     const { method, url, params, json, data } = request;
     const fingerprint = digest(stringifyExact({ method, url, params, json, data }));
     if (sentBefore.has(fingerprint)) {
@@ -112,6 +145,7 @@ export async function* paginateResource(
     if (paginator === undefined) {
       const detected = detectPaginator(response, body, records);
       paginator = detected.paginator;
+      detectedAs = detected.description;
       if (detected.score < 1) {
         deps.runtime.emit({
           type: 'warning',
@@ -126,7 +160,9 @@ export async function* paginateResource(
       throw loopError(plan, 'the same page came back again', sent, pageNumber);
     }
     previousPage = pageDigest;
-    yield { records, pageNumber, stopReason: paginator.hasNextPage ? undefined : paginator.stopReason };
+    const stopReason = paginator.hasNextPage ? undefined : paginator.stopReason;
+    const first = pageNumber === 1 ? { first: firstPageFacts(paginator, selector, detectedAs) } : {};
+    yield { records, pageNumber, stopReason, ...first };
     if (!paginator.hasNextPage) return;
     const planned =
       deps.concurrency > 1 && paginator instanceof RangePaginator ? paginator.plannedPositions() : undefined;
@@ -136,6 +172,7 @@ export async function* paginateResource(
         pageNumber,
         previousPage,
         stopAfterEmptyPage: (paginator as RangePaginator).stopsAfterEmptyPage,
+        maxPages,
       });
       return;
     }
@@ -159,9 +196,16 @@ async function* fetchPlannedPages(
     pageNumber: number;
     previousPage: string | undefined;
     stopAfterEmptyPage: boolean;
+    maxPages: number;
   },
 ): AsyncGenerator<ExtractedPage> {
   const controller = new AbortController();
+  // Pages beyond max_pages are never requested; the walk fails where it would go on past them.
+  const allowed = Math.max(0, walk.maxPages - walk.pageNumber);
+  const beyond = positions[allowed];
+  const overLimit = () => maxPagesError(plan, walk.maxPages, request.url);
+  if (beyond !== undefined && allowed === 0) throw overLimit();
+  const within = beyond === undefined ? positions : positions.slice(0, allowed);
   const fetchPage = async (position: number) => {
     const spec = paginator.requestAt(request, position);
     const { sent, response } = await sendWithAuth(spec, plan, deps, inspect, controller.signal);
@@ -172,7 +216,7 @@ async function* fetchPlannedPages(
   const inflight: Array<ReturnType<typeof fetchPage>> = [];
   let next = 0;
   const launch = () => {
-    const page = fetchPage(positions[next++] as number);
+    const page = fetchPage(within[next++] as number);
     // Settled in order below; mark handled now so a later page failing first is not "unhandled".
     page.catch(() => {});
     inflight.push(page);
@@ -180,10 +224,10 @@ async function* fetchPlannedPages(
   let previous = walk.previousPage;
   let pageNumber = walk.pageNumber;
   try {
-    while (inflight.length < deps.concurrency && next < positions.length) launch();
+    while (inflight.length < deps.concurrency && next < within.length) launch();
     while (inflight.length > 0) {
       const { sent, response, records } = await (inflight.shift() as ReturnType<typeof fetchPage>);
-      if (next < positions.length) launch();
+      if (next < within.length) launch();
       pageNumber++;
       if (records === undefined) {
         yield {
@@ -203,6 +247,8 @@ async function* fetchPlannedPages(
         : records.length === 0
           ? 'empty page'
           : paginator.plannedStopReason();
+      const stoppedEmpty = walk.stopAfterEmptyPage && records.length === 0;
+      if (last && beyond !== undefined && !stoppedEmpty) throw overLimit();
       yield { records, pageNumber, stopReason };
       if (last) return;
     }

@@ -1,9 +1,11 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TributaryError } from '../errors/tributary-error.js';
 import { stringifyExact } from '../normalize/exact-json.js';
 import type { StoredSchema } from '../schema/schema-types.js';
 import type { PipelineState } from './pipeline-state.js';
+import { storageError } from './storage-error.js';
 
 /** What a load package holds, written last so that a package with a manifest is whole. */
 export interface PackageManifest {
@@ -43,6 +45,15 @@ function packagesDir(workingDir: string, stage: 'new' | 'normalized' | 'loaded')
   return join(workingDir, 'load', stage);
 }
 
+/** A package that could not be written (disk full, file size limit, permissions) as a clear error. */
+export function packageStorageError(dir: string, cause: unknown): TributaryError {
+  return storageError(
+    `could not write the load package under ${dir}`,
+    'the package was discarded and nothing of this run was loaded',
+    cause,
+  );
+}
+
 /**
  * Writes one load package: normalized rows as JSON lines per table under `load/new/<load_id>`,
  * then schema and manifest, then one rename into `load/normalized/` — so a half-written package
@@ -52,6 +63,8 @@ export class LoadPackageWriter {
   readonly #dir: string;
   readonly #streams = new Map<string, { stream: WriteStream; file: string; rows: number }>();
   readonly #workingDir: string;
+  /** The first write that failed: every later write and the commit fail with it. */
+  #failure: TributaryError | undefined;
   readonly loadId: string;
 
   private constructor(workingDir: string, loadId: string) {
@@ -62,53 +75,102 @@ export class LoadPackageWriter {
 
   static async create(workingDir: string, loadId: string): Promise<LoadPackageWriter> {
     const writer = new LoadPackageWriter(workingDir, loadId);
-    await rm(writer.#dir, { recursive: true, force: true });
-    await mkdir(join(writer.#dir, 'tables'), { recursive: true });
+    try {
+      await rm(writer.#dir, { recursive: true, force: true });
+      await mkdir(join(writer.#dir, 'tables'), { recursive: true });
+    } catch (cause) {
+      await rm(writer.#dir, { recursive: true, force: true }).catch(() => {});
+      throw packageStorageError(writer.#dir, cause);
+    }
     return writer;
+  }
+
+  #fail(cause: unknown): TributaryError {
+    this.#failure ??= packageStorageError(this.#dir, cause);
+    return this.#failure;
   }
 
   /** Appends rows of one table; resolves when the stream can take more (back-pressure). */
   async write(table: string, rows: Array<Record<string, unknown>>): Promise<void> {
+    if (this.#failure) throw this.#failure;
     if (rows.length === 0) return;
     let entry = this.#streams.get(table);
     if (entry === undefined) {
       const file = `tables/${this.#streams.size}.jsonl`;
-      entry = { stream: createWriteStream(join(this.#dir, file)), file, rows: 0 };
+      const stream = createWriteStream(join(this.#dir, file));
+      // A failed write (ENOSPC, EFBIG) is an 'error' event: without a listener it would end the process.
+      stream.on('error', (error) => this.#fail(error));
+      entry = { stream, file, rows: 0 };
       this.#streams.set(table, entry);
     }
     const text = `${rows.map(rowLine).join('\n')}\n`;
     entry.rows += rows.length;
-    if (!entry.stream.write(text)) {
-      await new Promise<void>((resolve) => entry.stream.once('drain', resolve));
-    }
+    if (!entry.stream.write(text)) await this.#drained(entry.stream);
+    if (this.#failure) throw this.#failure;
   }
 
+  /** Waits for a full stream to drain; rejects when it fails instead (it then never drains). */
+  #drained(stream: WriteStream): Promise<void> {
+    if (stream.destroyed) return Promise.reject(this.#fail(stream.errored ?? new Error('stream closed')));
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        stream.off('drain', onDrain);
+        stream.off('close', onClose);
+        if (error === undefined) resolve();
+        else reject(this.#fail(error));
+      };
+      const onDrain = () => settle();
+      // 'close' follows 'error' (autoDestroy), and also ends a stream destroyed without one.
+      const onClose = () => settle(stream.errored ?? new Error('stream closed'));
+      stream.on('drain', onDrain);
+      stream.on('close', onClose);
+    });
+  }
+
+  /** Ends every table file; rejects with the first failure, once every file is closed. */
   async #closeStreams(): Promise<void> {
-    await Promise.all(
+    const results = await Promise.allSettled(
       [...this.#streams.values()].map(
         ({ stream }) =>
           new Promise<void>((resolve, reject) => {
-            stream.once('error', reject);
-            stream.end(resolve);
+            if (stream.destroyed) {
+              if (stream.errored) reject(this.#fail(stream.errored));
+              else resolve();
+              return;
+            }
+            stream.once('close', () => (stream.errored ? reject(this.#fail(stream.errored)) : resolve()));
+            stream.end();
           }),
       ),
     );
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed || this.#failure) throw this.#failure ?? (failed as PromiseRejectedResult).reason;
   }
 
-  /** Closes the files and moves the package to `normalized`, ready to load. */
+  /**
+   * Closes the files and moves the package to `normalized`, ready to load. The manifest is written
+   * only after every table file closed without an error, and the move is one rename: a package under
+   * `normalized` is whole. When anything fails the package is discarded and a clear error thrown.
+   */
   async commit(meta: Omit<PackageManifest, 'tables' | 'loadId'>, schema: StoredSchema): Promise<LoadPackage> {
-    await this.#closeStreams();
-    const manifest: PackageManifest = {
-      ...meta,
-      loadId: this.loadId,
-      tables: [...this.#streams].map(([name, { file, rows }]) => ({ name, file, rows })),
-    };
-    await writeFile(join(this.#dir, 'schema.json'), JSON.stringify(schema, null, 2));
-    await writeFile(join(this.#dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-    const target = join(packagesDir(this.#workingDir, 'normalized'), this.loadId);
-    await mkdir(packagesDir(this.#workingDir, 'normalized'), { recursive: true });
-    await rename(this.#dir, target);
-    return { dir: target, manifest, schema };
+    try {
+      await this.#closeStreams();
+      const manifest: PackageManifest = {
+        ...meta,
+        loadId: this.loadId,
+        tables: [...this.#streams].map(([name, { file, rows }]) => ({ name, file, rows })),
+      };
+      await writeFile(join(this.#dir, 'schema.json'), JSON.stringify(schema, null, 2));
+      await writeFile(join(this.#dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+      const target = join(packagesDir(this.#workingDir, 'normalized'), this.loadId);
+      await mkdir(packagesDir(this.#workingDir, 'normalized'), { recursive: true });
+      await rename(this.#dir, target);
+      return { dir: target, manifest, schema };
+    } catch (cause) {
+      const error = this.#fail(cause);
+      await this.discard().catch(() => {});
+      throw error;
+    }
   }
 
   /** Drops a package that will not be loaded (the run failed before it was whole). */
@@ -132,9 +194,25 @@ export async function pendingPackages(workingDir: string): Promise<LoadPackage[]
   const packages: LoadPackage[] = [];
   for (const name of names.sort()) {
     const packageDir = join(dir, name);
-    const manifest = JSON.parse(await readFile(join(packageDir, 'manifest.json'), 'utf8')) as PackageManifest;
-    const schema = JSON.parse(await readFile(join(packageDir, 'schema.json'), 'utf8')) as StoredSchema;
-    packages.push({ dir: packageDir, manifest, schema });
+    const read = async <T>(file: string): Promise<T> => {
+      try {
+        return JSON.parse(await readFile(join(packageDir, file), 'utf8')) as T;
+      } catch (cause) {
+        // Only a disk fault or a hand edit gets here (a package is renamed into place whole), and it
+        // would block every later run, which finishes pending packages first.
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        throw new TributaryError(
+          'PENDING_PACKAGES',
+          `the pending load package ${packageDir} is damaged (${file}: ${reason}); drop it with \`tributary pipeline <name> drop-pending\` (its data is extracted again from the last committed state) and run again`,
+          { cause },
+        );
+      }
+    };
+    packages.push({
+      dir: packageDir,
+      manifest: await read<PackageManifest>('manifest.json'),
+      schema: await read<StoredSchema>('schema.json'),
+    });
   }
   return packages;
 }

@@ -2,6 +2,7 @@ import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TributaryError } from '../errors/tributary-error.js';
+import { storageError } from './storage-error.js';
 
 /** True when a process with this pid exists (signal 0 checks without sending anything). */
 function isAlive(pid: number): boolean {
@@ -48,17 +49,31 @@ async function ownerOf(path: string): Promise<Owner> {
   return { kind: 'stale' };
 }
 
-/** Creates the file only if it does not exist, with our pid in it. */
+/**
+ * Creates the file only if it does not exist, with our pid in it. A file that was created but could
+ * not take the pid (a full disk) is removed again, so it never stands as a lock of nobody.
+ */
 async function create(path: string): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    const handle = await open(path, 'wx');
+    handle = await open(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw lockFileError(path, error);
+  }
+  try {
     await handle.writeFile(`${process.pid}\n`);
     await handle.close();
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    await handle.close().catch(() => {});
+    await rm(path, { force: true }).catch(() => {});
+    throw lockFileError(path, error);
   }
+}
+
+function lockFileError(path: string, cause: unknown): TributaryError {
+  return storageError(`cannot create the pipeline lock ${path}`, 'nothing was run', cause);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { parse } from 'lossless-json';
 import { formatJsonFloat } from './float-format.js';
+import { parseJsonWith } from './json-parser.js';
 import { isJsonObject, JsonDouble, type JsonValue } from './json-values.js';
 
 /**
@@ -90,13 +90,11 @@ const U64_MAX = 2n ** 64n - 1n;
  * Parses JSON text as dlt's `json.loads` (orjson) does: a later duplicate key wins, integer literals
  * stay exact within the 64-bit range (larger ones become floats, as in orjson), float literals stay
  * floats (`1.0` → {@link JsonDouble}). Throws SyntaxError on invalid JSON or a float that overflows.
+ * Iterative, so any nesting depth parses.
  * @example parseJsonText('{"a":1.0}') // { a: JsonDouble(1) }
  */
 export function parseJsonText(text: string): JsonValue {
-  return parse(text, null, {
-    parseNumber: parseNumberLiteral,
-    onDuplicateKey: ({ newValue }) => newValue,
-  }) as JsonValue;
+  return parseJsonWith(text, parseNumberLiteral);
 }
 
 function parseNumberLiteral(literal: string): number | bigint | JsonDouble {

@@ -1,4 +1,5 @@
 import type { ResourcePlan, RestApiSource } from '../config/rest-api-source.js';
+import { secretRegistry } from '../config/secret-registry.js';
 import { TributaryError } from '../errors/tributary-error.js';
 import { createAuthenticator } from '../extract/auth/create-authenticator.js';
 import type { HttpClient } from '../extract/http/http-client.js';
@@ -26,6 +27,8 @@ export interface ExtractContext {
   sourceState: Record<string, unknown>;
   /** Requests at once per host; also how many resources and child fetches run together. */
   concurrency: number;
+  /** Called on the first failure, to stop the other resources' requests and waits. */
+  onFailure?: (error: unknown) => void;
 }
 
 /** What extraction leaves: the root tables written and the new `sources.<source>` state. */
@@ -53,7 +56,11 @@ function storedIncremental(sourceState: Record<string, unknown>, resource: strin
 }
 
 /** `include_from_parent`: parent fields copied into each child record as `_<parent>_<field>`. */
-function withParentFields(run: ResourceRun, records: JsonValue[], parent: Bindings['parent']): JsonValue[] {
+export function withParentFields(
+  run: Pick<ResourceRun, 'plan'>,
+  records: JsonValue[],
+  parent: Bindings['parent'],
+): JsonValue[] {
   const fields = run.plan.includeFromParent;
   if (fields.length === 0 || parent === undefined) return records;
   const parentRecord = parent.record;
@@ -99,6 +106,7 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
     if (plan.parent !== undefined) runs.get(plan.parent)?.children.push(run);
   }
   const started = new Set<string>();
+  const echoed = new Set<string>();
   const execute = async (run: ResourceRun, parent: Bindings['parent']): Promise<void> => {
     if (!started.has(run.plan.name)) {
       started.add(run.plan.name);
@@ -115,6 +123,14 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       bindings,
     );
     for await (const page of pages) {
+      // A server that echoes a credential back must not put it into a package, the state or a table.
+      if (secretRegistry.redactRecords(page.records) > 0 && !echoed.has(run.plan.name)) {
+        echoed.add(run.plan.name);
+        ctx.runtime.emit({
+          type: 'warning',
+          message: `resource ${run.plan.name}: the API returned a secret in its records; stored as ***`,
+        });
+      }
       // dlt adds the parent's fields as records come off the page, before processing steps and incremental.
       let records = applyProcessingSteps(
         withParentFields(run, page.records, parent),
@@ -122,7 +138,11 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       );
       let stop = false;
       if (run.incremental) ({ kept: records, stop } = run.incremental.filter(records));
+      const normalizeStart = performance.now();
       await run.table?.write(records);
+      const normalizeMs = performance.now() - normalizeStart;
+      // A child's total is per parent record: only a top-level resource knows its whole walk.
+      const expectedPages = run.plan.parent === undefined ? page.first?.expectedPages : undefined;
       run.pages++;
       run.records += records.length;
       run.stopReason = stop ? 'incremental: past the end of the window (row_order)' : page.stopReason;
@@ -132,11 +152,16 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
         page: run.pages,
         records: records.length,
         totalRecords: run.records,
+        normalizeMs,
+        ...(expectedPages === undefined ? {} : { expectedPages }),
       });
       for (const child of run.children) {
         // Children of different parent records may be fetched together; their rows land in any order.
-        await forEachLimited(records, ctx.concurrency, (record) =>
-          execute(child, { resource: run.plan.name, record }),
+        await forEachLimited(
+          records,
+          ctx.concurrency,
+          (record) => execute(child, { resource: run.plan.name, record }),
+          ctx.onFailure,
         );
       }
       if (stop) break;
@@ -146,7 +171,7 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
   const needed = (run: ResourceRun): boolean => run.plan.selected || run.children.some(needed);
   for (const run of runs.values()) run.children = run.children.filter(needed);
   const roots = [...runs.values()].filter((run) => run.plan.parent === undefined && needed(run));
-  await forEachLimited(roots, ctx.concurrency, (run) => execute(run, undefined));
+  await forEachLimited(roots, ctx.concurrency, (run) => execute(run, undefined), ctx.onFailure);
 
   const resources = { ...(ctx.sourceState.resources as Record<string, unknown> | undefined) };
   for (const run of runs.values()) {

@@ -52,6 +52,11 @@ export class PipelineTrace {
     };
   }
 
+  /** The steps so far, with their timings (for the run report). */
+  get steps(): readonly TraceStep[] {
+    return this.#trace.steps;
+  }
+
   async step<T>(name: string, work: () => Promise<T>): Promise<T> {
     const startedAt = new Date().toISOString();
     const start = performance.now();

@@ -6,6 +6,9 @@ import { type FlattenOptions, flattenRecord } from '../normalize/relational.js';
 import { keyHashRowId, rowHashId } from '../normalize/row-ids.js';
 import type { RowContext, SchemaEvolver } from '../schema/schema-evolver.js';
 
+/** Where rows go: the load package, or (dry run) a counter in memory. */
+export type RowSink = Pick<LoadPackageWriter, 'loadId' | 'write'>;
+
 /** dlt propagates `_dlt_root_id` to nested tables for these merge strategies (reference §2.3). */
 function needsRootKey(plan: ResourcePlan): boolean {
   return plan.writeDisposition === 'merge' && plan.mergeStrategy !== 'scd2';
@@ -25,12 +28,12 @@ export class ResourceTableWriter {
   readonly #plan: ResourcePlan;
   readonly #naming: Naming;
   readonly #evolver: SchemaEvolver;
-  readonly #writer: LoadPackageWriter;
+  readonly #writer: RowSink;
   #records = 0;
   /** Rows the schema contract discarded (with their nested rows). */
   discardedRows = 0;
 
-  constructor(plan: ResourcePlan, naming: Naming, evolver: SchemaEvolver, writer: LoadPackageWriter) {
+  constructor(plan: ResourcePlan, naming: Naming, evolver: SchemaEvolver, writer: RowSink) {
     this.#plan = plan;
     this.#naming = naming;
     this.#evolver = evolver;

@@ -1,5 +1,7 @@
 import type { RestApiSource } from '../config/rest-api-source.js';
+import { secretRegistry } from '../config/secret-registry.js';
 import type { Destination } from '../destinations/destination.js';
+import { type CassetteOptions, openCassette } from '../extract/cassettes/cassette-dispatcher.js';
 import { HttpClient } from '../extract/http/http-client.js';
 import { retryPolicyFrom } from '../extract/http/retry-policy.js';
 import { LoadPackageWriter } from '../load/load-package.js';
@@ -9,13 +11,16 @@ import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { SchemaEvolver } from '../schema/schema-evolver.js';
 import { bumpSchemaVersion } from '../schema/schema-version.js';
 import { refuseUnsupportedDispositions } from './disposition-support.js';
+import { redactEvent } from './events.js';
 import { extractSource } from './extract-source.js';
 import { newLoadId } from './load-id.js';
 import { PipelineSession } from './pipeline-session.js';
 import { PipelineTrace } from './pipeline-trace.js';
-import { RunCounters, type RunReport } from './run-report.js';
+import { RunRecorder } from './run-recorder.js';
+import type { RunReport } from './run-report.js';
 
-export interface PipelineOptions {
+/** `record` / `replay`: see docs/record-replay.md. */
+export interface PipelineOptions extends CassetteOptions {
   pipelineName: string;
   /** Default `<pipeline_name>_dataset`, as in dlt. */
   datasetName?: string;
@@ -26,6 +31,8 @@ export interface PipelineOptions {
   signal?: AbortSignal;
   /** Requests at once per host; overrides `client.concurrency`. 1 pages one request at a time, as dlt. */
   concurrency?: number;
+  /** Path of a JSON run report (docs/run-report.md), written when the run ends, also when it fails. */
+  report?: string;
 }
 
 /** Concurrency when neither the config nor the caller sets one. */
@@ -46,14 +53,21 @@ async function extractPackage(source: RestApiSource, session: PipelineSession, o
     destination: destination.type,
     loadId,
   });
+  const cassette = await openCassette(options, runtime.now());
   const writer = await LoadPackageWriter.create(session.workingDir, loadId);
+  // The first failure of any resource stops the others' requests and waits (a sibling may be
+  // sleeping out a long Retry-After), so the error reaches the caller at once.
+  const failFast = new AbortController();
+  const extractSignal = signal ? AbortSignal.any([signal, failFast.signal]) : failFast.signal;
   const http = new HttpClient({
+    ...(cassette ? { dispatcher: cassette.dispatcher } : {}),
     policy: retryPolicyFrom(source.client.retry ?? {}),
     timeoutMs: (source.client.timeout ?? 60) * 1000,
-    runtime,
+    runtime: cassette ? cassette.runtime(runtime) : runtime,
     concurrency,
     requestsPerSecond: source.client.rate_limit?.requests_per_second,
-    ...(signal ? { signal } : {}),
+    maxResponseBytes: source.client.max_response_bytes,
+    signal: extractSignal,
   });
   const naming = createNaming(destination.capabilities.maxIdentifierLength);
   const evolver = new SchemaEvolver(structuredClone(schema), naming, source.detections);
@@ -68,12 +82,15 @@ async function extractPackage(source: RestApiSource, session: PipelineSession, o
       writer,
       sourceState: (previousState?.sources[source.name] ?? {}) as Record<string, unknown>,
       concurrency,
+      onFailure: () => failFast.abort(),
     });
   } catch (error) {
     await writer.discard();
     throw error;
   } finally {
+    failFast.abort();
     await http.close();
+    await cassette?.close();
   }
   bumpSchemaVersion(evolver.schema);
   const { state, changed } = nextState(previousState, {
@@ -110,21 +127,22 @@ async function extractPackage(source: RestApiSource, session: PipelineSession, o
  * });
  */
 export async function runPipeline(source: RestApiSource, options: PipelineOptions): Promise<RunReport> {
-  refuseUnsupportedDispositions(source, options.destination);
-  const started = performance.now();
-  const counters = new RunCounters();
+  const recorder = new RunRecorder(options);
   const trace = new PipelineTrace(options.pipelineName);
   const userEmit = options.runtime?.emit;
   const runtime = createRuntime({
     ...options.runtime,
-    emit: (event) => {
-      counters.observe(event);
+    emit: (raw) => {
+      const event = redactEvent(raw, (text) => secretRegistry.redact(text));
+      recorder.observe(event);
       trace.observe(event);
       userEmit?.(event);
     },
   });
   let session: PipelineSession | undefined;
+  let thrown: { error: unknown } | undefined;
   try {
+    refuseUnsupportedDispositions(source, options.destination);
     session = await trace.step('open', () => PipelineSession.open({ ...options, runtime }));
     const open = session;
     await trace.step('finish pending', () => open.finishPending());
@@ -132,22 +150,13 @@ export async function runPipeline(source: RestApiSource, options: PipelineOption
     await trace.step('load', () => open.load(pkg));
   } catch (error) {
     trace.fail(error);
-    throw error;
+    thrown = { error };
   } finally {
     await session?.close();
-    if (session) await trace.save(session.workingDir, counters);
+    if (session) await trace.save(session.workingDir, recorder.counters);
   }
-  const report: RunReport = {
-    pipeline: options.pipelineName,
-    dataset: session.dataset,
-    destination: options.destination.type,
-    location: options.destination.location,
-    loadIds: session.loadIds,
-    resources: [...counters.resources.values()],
-    rows: session.rows,
-    requests: counters.requests,
-    retries: counters.retries,
-    durationMs: Math.round(performance.now() - started),
-  };
+  // The report (and the spans) also for a failed run: with the error, written before it is thrown.
+  const report = await recorder.finish(session, trace.steps, thrown);
+  if (thrown) throw thrown.error;
   return report;
 }

@@ -65,6 +65,8 @@ export class SchemaEvolver {
   readonly #contracts = new Map<string, SchemaContract>();
   /** Tables that had data before this run: only they are bound by the schema contract. */
   readonly #baseline: Set<string>;
+  /** Per root table, the columns declared not nullable, and why (a key, or a hint). */
+  readonly #required = new Map<string, Map<string, RequiredReason>>();
 
   readonly #detections: readonly Detection[];
 
@@ -108,7 +110,12 @@ export class SchemaEvolver {
         declared.set(name, column);
       }
     }
+    const required = new Map<string, RequiredReason>();
     for (const [name, column] of declared) {
+      if (column.nullable === false) {
+        const key = column.primary_key ? 'primary key' : column.merge_key ? 'merge key' : undefined;
+        required.set(name, { key, merge: hints.writeDisposition === 'merge' });
+      }
       const current = schemaTable.columns[name];
       const merged: ColumnSchema = { ...current, ...column };
       const dataType = column.data_type ?? current?.data_type;
@@ -117,6 +124,7 @@ export class SchemaEvolver {
     }
     this.schema.tables[table] = schemaTable;
     this.#pendingHints.set(table, pending);
+    this.#required.set(table, required);
   }
 
   #table(name: string, parent: string | undefined): TableSchema {
@@ -157,6 +165,13 @@ export class SchemaEvolver {
     if (!settled && contractVerdict(contract.tables, 'tables', where) !== 'accept') {
       return undefined;
     }
+    const required = this.#required.get(tableName);
+    if (required) {
+      // A record without a key cannot be matched by a merge: fail instead of loading a NULL key.
+      for (const [name, reason] of required) {
+        if (!(name in row)) throw nullViolation(context, tableName, name, reason, 'is missing');
+      }
+    }
     const existing = this.schema.tables[tableName]?.columns ?? {};
     const out: Record<string, unknown> = {};
     const changes: Array<() => void> = [];
@@ -168,7 +183,7 @@ export class SchemaEvolver {
       const column = existing[name];
       if (value === null || value === undefined) {
         if (column?.nullable === false || this.#pendingHints.get(tableName)?.get(name)?.nullable === false) {
-          throw nullViolation(context, tableName, name);
+          throw nullViolation(context, tableName, name, required?.get(name), 'is null');
         }
         continue;
       }
@@ -270,10 +285,25 @@ function fitsColumn(result: CoerceResult, type: DataType): CoerceResult {
   return result.value < INT64_MIN || result.value > INT64_MAX ? { ok: false } : result;
 }
 
-function nullViolation(context: RowContext, table: string, column: string): TributaryError {
+/** Why a column must have a value: it is (part of) a key, and whether a merge relies on it. */
+interface RequiredReason {
+  key: 'primary key' | 'merge key' | undefined;
+  merge: boolean;
+}
+
+function nullViolation(
+  context: RowContext,
+  table: string,
+  column: string,
+  reason: RequiredReason | undefined,
+  problem: 'is null' | 'is missing',
+): TributaryError {
+  const key = reason?.key
+    ? ` (${reason.key})${reason.merge ? '; a merge cannot match a row without it' : ''}`
+    : '';
   return new TributaryError(
     'SCHEMA_VIOLATION',
-    `resource ${context.resource}, record ${context.recordKey}: column ${table}.${column} is null but declared not nullable`,
+    `resource ${context.resource}, record ${context.recordKey}: column ${table}.${column} ${problem} but declared not nullable${key}`,
     { context: { resource: context.resource, table, column } },
   );
 }

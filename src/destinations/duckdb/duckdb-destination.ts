@@ -55,11 +55,17 @@ export class DuckDbDestination implements Destination {
     try {
       this.#instance = await DuckDBInstance.create(this.location);
     } catch (cause) {
-      const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-      throw new TributaryError('DESTINATION', `cannot open DuckDB file ${this.location}: ${reason}`, {
-        retryable: /lock/i.test(reason ?? ''),
-        cause,
-      });
+      const reason = (cause instanceof Error ? cause.message.split('\n')[0] : String(cause)) ?? '';
+      // DuckDB: 'Could not set lock on file "…": Conflicting lock is held in /usr/bin/node (PID 42). See also …'
+      const holder = /Conflicting lock is held in (.+?)(?:\. See also|$)/.exec(reason)?.[1];
+      const locked = /could not set lock/i.test(reason);
+      throw new TributaryError(
+        'DESTINATION',
+        locked
+          ? `cannot open DuckDB file ${this.location}: it is locked by another process${holder ? ` (${holder})` : ''}; DuckDB lets one process at a time write a file — close that process (or wait for it to finish) and run again`
+          : `cannot open DuckDB file ${this.location}: ${reason}`,
+        { retryable: locked, cause },
+      );
     }
     this.#connection = await this.#instance.connect();
     await this.#connection.run("SET TimeZone = 'UTC'");

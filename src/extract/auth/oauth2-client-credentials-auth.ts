@@ -1,5 +1,5 @@
 import type { OAuth2ClientCredentialsConfig } from '../../config/auth-schema.js';
-import { secretRegistry } from '../../config/secret-registry.js';
+import { redactUrl, secretRegistry } from '../../config/secret-registry.js';
 import { TributaryError } from '../../errors/tributary-error.js';
 import type { HttpClient } from '../http/http-client.js';
 import { parseJsonBody } from '../http/json-body.js';
@@ -34,7 +34,9 @@ export function oauth2ClientCredentialsAuth(
     if (basic) {
       // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined for Basic.
       const pair = `${encodeURIComponent(config.client_id)}:${encodeURIComponent(config.client_secret)}`;
-      headers.Authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+      const encoded = Buffer.from(pair).toString('base64');
+      secretRegistry.add(encoded);
+      headers.Authorization = `Basic ${encoded}`;
     }
     const request = await buildHttpRequest({
       method: 'POST',
@@ -47,7 +49,10 @@ export function oauth2ClientCredentialsAuth(
     const body = parseJsonBody(response, 'POST', config.access_token_url);
     const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (fields.access_token === undefined || fields.access_token === null) {
-      throw new TributaryError('HTTP_STATUS', `POST ${config.access_token_url} returned no access_token`);
+      throw new TributaryError(
+        'HTTP_STATUS',
+        `POST ${redactUrl(config.access_token_url)} returned no access_token`,
+      );
     }
     token = String(fields.access_token);
     secretRegistry.add(token);

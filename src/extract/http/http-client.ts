@@ -1,23 +1,23 @@
 import { Agent, type Dispatcher, request } from 'undici';
-import { redactSecretFields, redactUrl, secretRegistry } from '../../config/secret-registry.js';
+import { redactUrl, secretRegistry } from '../../config/secret-registry.js';
 import { TributaryError } from '../../errors/tributary-error.js';
 import type { Runtime } from '../../runtime/runtime.js';
+import { bodyExcerpt } from './body-excerpt.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, readBody } from './body-reader.js';
+import { describeNetworkError, statusError } from './http-errors.js';
+import type { HttpRequest, HttpResponse } from './http-message.js';
 import { RateBudget } from './rate-budget.js';
+import {
+  isFollowedRedirect,
+  MAX_REDIRECTS,
+  redirectRequest,
+  tooManyRedirectsError,
+  unfollowedRedirectError,
+} from './redirect-policy.js';
 import { parseRetryAfter, type RetryPolicy, retryWaitSeconds } from './retry-policy.js';
 
-export interface HttpRequest {
-  method: 'GET' | 'POST';
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-  url: string;
-}
+export type { HttpRequest, HttpResponse } from './http-message.js';
+export { bodyExcerpt };
 
 export interface HttpClientOptions {
   policy: RetryPolicy;
@@ -29,21 +29,9 @@ export interface HttpClientOptions {
   /** Most requests in flight per host (the adaptive limit's ceiling); 1 is dlt's sequential behaviour. */
   concurrency?: number;
   requestsPerSecond?: number | undefined;
+  /** Largest body read, in bytes (`client.max_response_bytes`); default 256 MiB. */
+  maxResponseBytes?: number | undefined;
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 function headerRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -53,31 +41,14 @@ function headerRecord(headers: Record<string, string | string[] | undefined>): R
   return out;
 }
 
-/**
- * A short, redacted excerpt of a body for error messages: registered secrets and the values of
- * secret-named JSON fields are masked before the text is cut (so a cut cannot expose half a secret).
- */
-export function bodyExcerpt(body: Buffer, max = 200): string {
-  const text = redactSecretFields(
-    secretRegistry.redact(
-      body
-        .subarray(0, max * 4)
-        .toString('utf8')
-        .replace(/\s+/g, ' ')
-        .trim(),
-    ),
-  );
-  if (text.length <= max) return text;
-  // A secret field whose value the cut opens but does not close is masked to the end.
-  return `${redactSecretFields(text.slice(0, max))}…`;
-}
-
 type Attempt = { kind: 'response'; response: HttpResponse } | { kind: 'error'; error: TributaryError };
 
 /**
  * Sends requests with dlt's retry rules: 429, 5xx (as configured), dropped connections and
  * timeouts are retried with exponential backoff or the server's `Retry-After`; anything else
- * fails at once. Every URL in events and errors is redacted.
+ * fails at once. Redirects are followed as `redirect-policy.ts` says (credentials stay with their
+ * origin), bodies are capped at `maxResponseBytes`, and one attempt, redirects included, has
+ * `timeoutMs` in all. Every URL in events and errors is redacted.
  */
 export class HttpClient {
   readonly #options: HttpClientOptions;
@@ -115,13 +86,16 @@ export class HttpClient {
   /**
    * Sends one request, retrying as the policy says. `inspect` sees every response (retries
    * included) before its status is judged; when it answers `ignore`, the response is returned
-   * marked `ignored` whatever its status.
+   * marked `ignored` whatever its status. `accept` judges the body of a response below 400: the
+   * error it returns fails the request, or, when retryable (a cut-off JSON body), is retried like
+   * a dropped connection.
    */
   async send(
     req: HttpRequest,
     resource: string,
     inspect?: (response: HttpResponse) => 'ignore' | undefined,
     requestSignal?: AbortSignal,
+    accept?: (response: HttpResponse) => TributaryError | undefined,
   ): Promise<HttpResponse & { ignored?: true }> {
     const { policy, runtime } = this.#options;
     const signal =
@@ -132,24 +106,46 @@ export class HttpClient {
     const budget = this.budget(req.url);
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
+      const queuedAt = performance.now();
       const release = await budget.acquire(signal);
-      runtime.emit({ type: 'request', resource, method: req.method, url: shownUrl, attempt });
-      const outcome = await this.#attempt(req, shownUrl, signal);
+      const throttleMs = Math.round(performance.now() - queuedAt);
+      const shown = { resource, method: req.method, url: shownUrl, attempt };
+      runtime.emit({ type: 'request', ...shown, ...(throttleMs > 0 ? { throttleMs } : {}) });
+      const sentAt = performance.now();
+      let outcome: Attempt = await this.#attempt(req, shownUrl, signal);
       const status = outcome.kind === 'response' ? outcome.response.status : undefined;
+      runtime.emit({
+        type: 'response',
+        ...shown,
+        status,
+        ...(outcome.kind === 'error' ? { error: outcome.error.code } : {}),
+        bytes: outcome.kind === 'response' ? outcome.response.body.length : 0,
+        durationMs: performance.now() - sentAt,
+      });
       const headers = outcome.kind === 'response' ? outcome.response.headers : {};
       const hinted =
         status === 429 || status === 503 ? parseRetryAfter(headers['retry-after'], runtime.now()) : undefined;
-      release({
-        status,
-        headers,
-        pauseSeconds: hinted === undefined ? undefined : Math.min(hinted, policy.maxDelay),
-      });
+      // A Retry-After pauses the whole host only when this request will wait it out too: one that
+      // gives up (attempts or total wait spent) must not hold its siblings back.
+      const pauseSeconds = hinted === undefined ? undefined : Math.min(hinted, policy.maxDelay);
+      const willRetry =
+        status !== undefined &&
+        policy.statusCodes.has(status) &&
+        attempt < policy.maxAttempts &&
+        waited + (pauseSeconds ?? 0) * 1000 <= policy.maxTotalWait * 1000;
+      release({ status, headers, pauseSeconds: willRetry ? pauseSeconds : undefined });
       if (outcome.kind === 'response') {
         const { response } = outcome;
         if (inspect?.(response) === 'ignore') return { ...response, ignored: true };
-        if (response.status < 400) return response;
-        const failure = this.#statusError(req, shownUrl, response, attempt);
-        if (!policy.statusCodes.has(response.status) || attempt >= policy.maxAttempts) throw failure;
+        const refused = response.status < 400 ? accept?.(response) : undefined;
+        if (refused === undefined && response.status < 400) return response;
+        if (refused !== undefined) outcome = { kind: 'error', error: refused };
+      }
+      if (outcome.kind === 'response') {
+        const { response } = outcome;
+        const retryable = policy.statusCodes.has(response.status);
+        const failure = statusError(req, shownUrl, response, attempt, retryable);
+        if (!retryable || attempt >= policy.maxAttempts) throw failure;
         waited += await this.#wait(
           req,
           resource,
@@ -167,7 +163,7 @@ export class HttpClient {
           outcome.error.code,
           `${outcome.error.message}${attempt > 1 ? ` after ${attempt} attempts` : ''}`,
           {
-            retryable: true,
+            retryable: outcome.error.retryable,
             context: { ...outcome.error.context, attempts: attempt },
             cause: outcome.error.cause,
           },
@@ -214,42 +210,16 @@ export class HttpClient {
     return waitMs;
   }
 
-  #statusError(req: HttpRequest, url: string, response: HttpResponse, attempts: number): TributaryError {
-    const status = `${response.status}${STATUS_TEXT[response.status] ? ` ${STATUS_TEXT[response.status]}` : ''}`;
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-    const excerpt = bodyExcerpt(response.body);
-    return new TributaryError(
-      'HTTP_STATUS',
-      `${req.method} ${url} failed: ${status}${tries}${excerpt ? `: ${excerpt}` : ''}`,
-      {
-        retryable: this.#options.policy.statusCodes.has(response.status),
-        context: { url, status: response.status, attempts },
-      },
-    );
-  }
-
   async #attempt(req: HttpRequest, url: string, signal: AbortSignal | undefined): Promise<Attempt> {
     const { timeoutMs } = this.#options;
     const deadline = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     try {
-      const res = await request(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body ?? null,
-        dispatcher: this.#dispatcher,
-        signal: combined,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      const body = Buffer.from(await res.body.arrayBuffer());
-      return {
-        kind: 'response',
-        response: { status: res.statusCode, headers: headerRecord(res.headers), body, url: req.url },
-      };
+      return { kind: 'response', response: await this.#exchange(req, combined) };
     } catch (cause) {
       if (signal?.aborted) throw signal.reason ?? cause;
       const timedOut = deadline.aborted;
+      if (cause instanceof TributaryError && !timedOut) return { kind: 'error', error: cause };
       const detail = timedOut
         ? `no complete response within ${timeoutMs / 1000} s`
         : secretRegistry.redact(describeNetworkError(cause));
@@ -263,11 +233,36 @@ export class HttpClient {
       };
     }
   }
-}
 
-function describeNetworkError(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  const code = (cause as { code?: string }).code;
-  const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : '';
-  return `${code ? `${code} ` : ''}${cause.message}${inner}`;
+  /** One attempt: the request and the redirects it leads to, up to the response that is not one. */
+  async #exchange(first: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
+    const { timeoutMs } = this.#options;
+    const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    let current = first;
+    for (let redirects = 0; ; redirects++) {
+      const res = await request(current.url, {
+        method: current.method,
+        headers: current.headers,
+        body: current.body ?? null,
+        dispatcher: this.#dispatcher,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const headers = headerRecord(res.headers);
+      if (res.statusCode >= 300 && res.statusCode < 400) {
+        // A redirect's own body is of no use; read a little of it so the connection can be reused.
+        await res.body.dump({ limit: 64 * 1024 }).catch(() => {});
+        if (!isFollowedRedirect(res.statusCode, headers.location)) {
+          throw unfollowedRedirectError(current, res.statusCode);
+        }
+        if (redirects >= MAX_REDIRECTS) throw tooManyRedirectsError(first, headers.location);
+        current = redirectRequest(current, res.statusCode, headers.location);
+        continue;
+      }
+      const shown = { method: current.method, url: redactUrl(current.url) };
+      const body = await readBody(res.body, headers['content-length'], limit, shown);
+      return { status: res.statusCode, headers, body, url: current.url };
+    }
+  }
 }

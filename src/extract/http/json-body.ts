@@ -1,7 +1,8 @@
-import { parse as parseLossless } from 'lossless-json';
 import { TributaryError } from '../../errors/tributary-error.js';
+import { JsonSyntaxError, parseJsonWith } from '../../normalize/json-parser.js';
 import { JsonDouble, type JsonValue } from '../../normalize/json-values.js';
-import { bodyExcerpt, type HttpResponse } from './http-client.js';
+import { bodyExcerpt } from './body-excerpt.js';
+import type { HttpResponse } from './http-client.js';
 
 const INTEGER = /^-?\d+$/;
 
@@ -18,8 +19,11 @@ function parseNumber(text: string): number | bigint | JsonDouble {
   return Number.isInteger(value) ? new JsonDouble(value) : value;
 }
 
-/** A number value (after `:`, `[` or `,`) with 16+ digits, or written as an integral float (`1.0`, `1e3`). */
-const LOSSY_NUMBER = /[:[,]\s*-?(?:\d{16,}|\d+(?:\.\d+)?[eE][+-]?\d+|\d+\.0+)\s*[,}\]]/;
+/**
+ * A number value (after `:`, `[` or `,`, or the whole body) with 16+ digits, or written as an
+ * integral float (`1.0`, `1e3`).
+ */
+const LOSSY_NUMBER = /(?:^|[:[,])\s*-?(?:\d{16,}|\d+(?:\.\d+)?[eE][+-]?\d+|\d+\.0+)\s*(?:[,}\]]|$)/;
 
 /**
  * True when the native parser could lose something: an integer beyond 2^53 or a float literal with
@@ -30,30 +34,97 @@ function mayLoseNumbers(text: string): boolean {
   return LOSSY_NUMBER.test(text);
 }
 
+/** Bodies already parsed (by {@link refuseJsonBody} inside the retry loop), so a page is parsed once. */
+const parsedBodies = new WeakMap<HttpResponse, JsonValue>();
+
+const IGNORE_204 =
+  '; if the API answers 204 when there is nothing (more) to read, add response_actions: [{ status_code: 204, action: ignore }] to the endpoint';
+
 /**
- * Parses a response body as JSON. A body that is not JSON (an HTML error page with 200, a cut-off
- * body, an empty body) fails with a clear, non-retryable error that names the URL, the content
- * type and a short excerpt.
+ * Parses a response body as JSON, whatever its content type says (as dlt's `response.json()`),
+ * after a UTF-8 byte order mark if there is one. Nesting depth is not limited by the call stack.
+ *
+ * A body that is not JSON fails with a clear `RESPONSE_INVALID` error naming the URL, the content
+ * type, the size and a redacted excerpt:
+ * - JSON that breaks off or is garbled (it starts with `{` or `[`) is *retryable*: a proxy or an
+ *   overloaded server that cut a body short often sends it whole on the next attempt. The message
+ *   gives the byte offset where reading stopped.
+ * - An empty body, an HTML page or any other text is terminal: a retry brings the same page. An
+ *   empty 204 says how to ignore it.
+ * @example parseJsonBody(response, 'GET', 'https://api.example.com/items?api_key=***')
  */
 export function parseJsonBody(response: HttpResponse, method: string, shownUrl: string): JsonValue {
+  const cached = parsedBodies.get(response);
+  if (cached !== undefined) return cached;
+  const bom = response.body[0] === 0xef && response.body[1] === 0xbb && response.body[2] === 0xbf;
   let text = response.body.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const contentType = response.headers['content-type'] ?? 'no content type';
-  const fail = (problem: string, excerpt = '', cause?: unknown) =>
-    new TributaryError(
-      'RESPONSE_INVALID',
-      `${method} ${shownUrl} returned ${response.status} with ${problem} (${contentType}, ${response.body.length} bytes)${excerpt}`,
-      { context: { url: shownUrl, status: response.status }, cause },
+  const head = `${method} ${shownUrl} returned ${response.status} with`;
+  const size = `${contentType}, ${response.body.length} bytes`;
+  const fail = (message: string, retryable: boolean, cause?: unknown) =>
+    new TributaryError('RESPONSE_INVALID', message, {
+      retryable,
+      context: { url: shownUrl, status: response.status },
+      cause,
+    });
+  const start = /\S/.exec(text)?.[0];
+  if (start === undefined) {
+    throw fail(
+      `${head} an empty body where JSON was expected (${size})${response.status === 204 ? IGNORE_204 : ''}`,
+      false,
     );
-  if (text.trim() === '') throw fail('an empty body where JSON was expected');
+  }
+  let value: JsonValue;
   try {
-    return mayLoseNumbers(text)
-      ? (parseLossless(text, null, parseNumber) as JsonValue)
-      : (JSON.parse(text) as JsonValue);
+    value = mayLoseNumbers(text) ? parseJsonWith(text, parseNumber) : parseNative(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const looksHtml = /^\s*</.test(text) || contentType.includes('html');
-    const what = looksHtml ? 'an HTML page' : `a body that is not valid JSON (${reason})`;
-    throw fail(`${what} where JSON was expected`, `: ${bodyExcerpt(response.body, 120)}`, error);
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    const excerpt = bodyExcerpt(response.body, 120);
+    if (start === '<' || contentType.includes('html')) {
+      throw fail(`${head} an HTML page where JSON was expected (${size}): ${excerpt}`, false, error);
+    }
+    if (start !== '{' && start !== '[') {
+      throw fail(`${head} a body that is not JSON (${size}): ${excerpt}`, false, error);
+    }
+    const offset = Buffer.byteLength(text.slice(0, error.position), 'utf8') + (bom ? 3 : 0);
+    throw fail(
+      `${head} a body that is not valid JSON: ${error.reason} at byte ${offset} (${size}: ${excerpt})`,
+      true,
+      error,
+    );
+  }
+  parsedBodies.set(response, value);
+  return value;
+}
+
+/**
+ * `JSON.parse`, and on failure our parser, whose error says where and why reading stopped (the
+ * native message has no offset and quotes the body, secrets included).
+ */
+function parseNative(text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return parseJsonWith(text, parseNumber);
+  }
+}
+
+/**
+ * The error for a response whose body is not usable JSON, or undefined when it parses (the value is
+ * kept for {@link parseJsonBody}). Given to the HTTP client, so that a retryable body is fetched
+ * again under the retry policy, like a dropped connection.
+ */
+export function refuseJsonBody(
+  response: HttpResponse,
+  method: string,
+  shownUrl: string,
+): TributaryError | undefined {
+  try {
+    parseJsonBody(response, method, shownUrl);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TributaryError) return error;
+    throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { stringifyExact } from '../../normalize/exact-json.js';
-import type { HttpRequest } from './http-client.js';
+import { withoutCredentials } from './credential-scope.js';
+import type { HttpRequest } from './http-message.js';
 
 /** A request being built for a page: paginators change `params` (or `json`) between pages. */
 export interface RequestSpec {
@@ -11,6 +12,11 @@ export interface RequestSpec {
   json?: unknown;
   /** Form body (a dict or list of pairs, URL-encoded) or a raw string body, as `requests` sends `data`. */
   data?: unknown;
+  /**
+   * Origins that receive credentials (see `credentialOrigins`); a URL on any other origin, such as
+   * a next link to another host, is sent without auth and without credential headers. Unset: any.
+   */
+  authOrigins?: readonly string[];
 }
 
 /** Changes a built request just before it is sent (auth). */
@@ -48,10 +54,18 @@ function encodeData(data: unknown, headers: Record<string, string>): string {
   return form.toString();
 }
 
+/** Names (lower case) of the headers the authenticator added or changed. */
+function changedHeaders(before: Record<string, string>, after: Record<string, string>): string[] {
+  return Object.keys(after)
+    .filter((name) => before[name] !== after[name])
+    .map((name) => name.toLowerCase());
+}
+
 /**
  * Builds the request as Python `requests` would send it: a query already in the path is kept as
  * written (only `[` and `]` percent-encoded), the params follow it, encoded with `+` for spaces, and
- * auth query params come last.
+ * auth query params come last. Auth is applied only on the spec's `authOrigins`; elsewhere the
+ * credential headers are left out too.
  */
 export async function buildHttpRequest(spec: RequestSpec, auth?: Authenticator): Promise<HttpRequest> {
   const url = new URL(spec.url);
@@ -59,7 +73,9 @@ export async function buildHttpRequest(spec: RequestSpec, auth?: Authenticator):
   url.search = '';
   const added = new URLSearchParams();
   for (const [key, value] of Object.entries(spec.params)) appendParam(added, key, value);
-  const headers: Record<string, string> = { 'user-agent': 'tributary', ...spec.headers };
+  const trusted = spec.authOrigins === undefined || spec.authOrigins.includes(url.origin);
+  const configured = { 'user-agent': 'tributary', ...spec.headers };
+  const headers: Record<string, string> = trusted ? configured : withoutCredentials(configured);
   const request: HttpRequest = { method: spec.method, url: '', headers };
   if (spec.json !== undefined) {
     headers['content-type'] = 'application/json';
@@ -67,7 +83,11 @@ export async function buildHttpRequest(spec: RequestSpec, auth?: Authenticator):
   } else if (spec.data !== undefined && spec.data !== null) {
     request.body = encodeData(spec.data, headers);
   }
-  await auth?.apply({ url, headers });
+  if (trusted && auth !== undefined) {
+    const before = { ...headers };
+    await auth.apply({ url, headers });
+    request.authHeaders = changedHeaders(before, headers);
+  }
   const query = [ownQuery, added.toString(), url.search.slice(1)].filter((part) => part !== '').join('&');
   url.search = '';
   request.url = query === '' ? url.toString() : `${url.toString()}?${query}`;

@@ -1,3 +1,4 @@
+import { secretRegistry } from '../../config/secret-registry.js';
 import type { JsonValue } from '../../normalize/json-values.js';
 import type { HttpResponse } from '../http/http-client.js';
 import type { RequestSpec } from '../http/request-spec.js';
@@ -45,11 +46,15 @@ export function responseHeader(response: HttpResponse, name: string): string | u
   return undefined;
 }
 
-/** A response value for an error message: JSON text, shortened (no secrets are expected in paging fields). */
+/**
+ * A response value for an error message: JSON text, shortened. Secrets are masked before the cut (a
+ * next link may carry the key back), so the cut cannot leave half of one.
+ */
 export function showValue(value: unknown): string {
-  const text =
+  const text = secretRegistry.redact(
     typeof value === 'bigint'
       ? String(value)
-      : (JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v)) ?? String(value));
+      : (JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v)) ?? String(value)),
+  );
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

@@ -19,7 +19,13 @@ export function findAll(path: string, document: unknown): unknown[] {
   try {
     return JSONPath({ path: rooted(path), json: document, wrap: true, eval: false }) as unknown[];
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    // jsonpath-plus recurses per level for `..`: past about 1,000 levels the stack runs out.
+    const reason =
+      cause instanceof RangeError
+        ? 'the document is nested too deeply for this path; use a path without ".." (recursive descent)'
+        : cause instanceof Error
+          ? cause.message
+          : String(cause);
     throw new TributaryError('DATA_SELECTOR', `JSONPath "${path}" cannot be evaluated: ${reason}`, { cause });
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../normalize/json-values.js';
 import { detectDataSelector, selectData } from './select-data.js';
 
 describe('data selection', () => {
@@ -33,5 +34,15 @@ describe('quoted keys', () => {
     expect(selectData(body, "['a.b']")).toEqual([1]);
     expect(selectData(body, "x['@odata.nextLink']")).toEqual(['u']);
     expect(selectData(body, "$['@odata.value']")).toEqual([2]);
+  });
+
+  it('selects from a body nested 10,000 levels deep, and explains a ".." path that is too deep to search', () => {
+    let deep: JsonValue = { id: 1 };
+    for (let level = 0; level < 10_000; level++) deep = { a: deep };
+    const body = { data: [deep] };
+    expect(selectData(body, 'data')).toEqual([deep]);
+    expect(() => selectData(body, '$..id')).toThrow(
+      'JSONPath "$..id" cannot be evaluated: the document is nested too deeply for this path; use a path without ".." (recursive descent)',
+    );
   });
 });

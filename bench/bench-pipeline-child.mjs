@@ -1,16 +1,12 @@
 // One benchmark run in its own process, so that its peak RSS is its own. Prints one JSON line.
+// Plain JavaScript on the built library (`npm run build`), as the CLI runs: no TypeScript loader in
+// the measured process.
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { restApiSource } from '../src/config/rest-api-source.js';
-import { DuckDbDestination } from '../src/destinations/duckdb/duckdb-destination.js';
-import { runPipeline } from '../src/pipeline/run-pipeline.js';
+import { DuckDbDestination, restApiSource, runPipeline } from '../dist/src/index.js';
 
-const args = JSON.parse(process.argv[2] ?? '{}') as {
-  url: string;
-  apiKey: string;
-  dir: string;
-  concurrency: number | undefined;
-};
+/** @type {{ url: string, apiKey: string, dir: string, concurrency: number | undefined }} */
+const args = JSON.parse(process.argv[2] ?? '{}');
 const source = restApiSource({
   client: {
     base_url: args.url,
@@ -44,7 +40,8 @@ const tables = (
 )
   .getRows()
   .map((r) => String(r[0]));
-const counts: Record<string, number> = {};
+/** @type {Record<string, number>} */
+const counts = {};
 for (const table of tables)
   counts[table] = Number(
     (await db.runAndReadAll(`SELECT count(*) FROM bench_dataset."${table}"`)).getRows()[0]?.[0],
