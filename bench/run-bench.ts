@@ -16,6 +16,8 @@ interface Scenario {
   /** Undefined: Tributary's default. */
   concurrency: number | undefined;
   rateLimit?: number;
+  /** The API sends X-RateLimit-Remaining/Reset (GitHub's headers) with its limit; else only 429s. */
+  rateHeaders?: boolean;
 }
 
 interface Result {
@@ -42,14 +44,25 @@ for (const count of counts) {
     }
   }
 }
-// A 429 storm: the API allows 200 requests per second; ideal time = requests / 200.
-scenarios.push({ count: 100_000, latencyMs: 0, shape: 'flat', concurrency: undefined, rateLimit: 200 });
+// A 429 storm: the API allows 200 requests per second; ideal time = requests / 200. Once with the
+// rate headers most limited APIs send, once with nothing but 429 and Retry-After.
+for (const rateHeaders of [true, false]) {
+  scenarios.push({
+    count: 100_000,
+    latencyMs: 0,
+    shape: 'flat',
+    concurrency: undefined,
+    rateLimit: 200,
+    rateHeaders,
+  });
+}
 
 const label = (s: Scenario) =>
-  `${s.count / 1000}k ${s.shape} ${s.latencyMs}ms c=${s.concurrency ?? 'default'}${s.rateLimit ? ` limit ${s.rateLimit}/s` : ''}`;
+  `${s.count / 1000}k ${s.shape} ${s.latencyMs}ms c=${s.concurrency ?? 'default'}${s.rateLimit ? ` limit ${s.rateLimit}/s ${s.rateHeaders ? 'with rate headers' : '429 only'}` : ''}`;
 
 const results: Result[] = [];
 const failures: string[] = [];
+const notes: string[] = [];
 const childCounts = new Map<string, Record<string, number>>();
 for (const scenario of scenarios.filter((s) => !values.only || label(s).includes(values.only))) {
   const api = await startApiProcess([
@@ -60,6 +73,7 @@ for (const scenario of scenarios.filter((s) => !values.only || label(s).includes
     '--shape',
     scenario.shape,
     ...(scenario.rateLimit ? ['--rate-limit', String(scenario.rateLimit)] : []),
+    ...(scenario.rateLimit && !scenario.rateHeaders ? ['--no-rate-limit-headers'] : []),
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
   try {
@@ -121,6 +135,13 @@ for (const scenario of scenarios.filter((s) => !values.only || label(s).includes
       requests: run.requests,
       retries: run.retries,
     });
+    if (scenario.rateLimit) {
+      const ideal = run.requests / scenario.rateLimit;
+      const over = run.wallMs / 1000 / ideal - 1;
+      notes.push(
+        `${label(scenario)}: ${(run.wallMs / 1000).toFixed(2)} s against an ideal ${ideal.toFixed(2)} s (${run.requests} requests at ${scenario.rateLimit}/s): ${over >= 0 ? '+' : ''}${(over * 100).toFixed(0)} %, ${run.retries} retries`,
+      );
+    }
     const last = results.at(-1) as Result;
     process.stderr.write(
       `${last.scenario}: ${Math.round(last.recordsPerS)} records/s, ${last.wallS.toFixed(1)} s, ${Math.round(last.peakRssMb)} MB\n`,
@@ -149,6 +170,7 @@ for (const r of results) {
   );
 }
 process.stdout.write(`${lines.join('\n')}\n`);
+if (notes.length > 0) process.stdout.write(`\n${notes.join('\n')}\n`);
 if (values.json)
   writeFileSync(
     values.json,
@@ -156,6 +178,7 @@ if (values.json)
       {
         machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
         results,
+        notes,
         failures,
       },
       null,

@@ -11,7 +11,7 @@ import { DEMO_API_KEY, startTaskApi, type TaskApiOptions } from './task-api-serv
 import { TASK_SHAPES, type TaskShape } from './task-types.js';
 
 const USAGE =
-  'usage: serve.ts [--port N] [--count N] [--seed N] [--fault-rate 0..1] [--latency-ms N] [--shape nested|flat] [--rate-limit N]';
+  'usage: serve.ts [--port N] [--count N] [--seed N] [--fault-rate 0..1] [--latency-ms N] [--shape nested|flat] [--rate-limit N] [--no-rate-limit-headers]';
 
 function parseNumber(
   name: string,
@@ -50,6 +50,7 @@ function readOptions(argv: string[]): TaskApiOptions {
       'latency-ms': { type: 'string' },
       shape: { type: 'string' },
       'rate-limit': { type: 'string' },
+      'no-rate-limit-headers': { type: 'boolean' },
     },
     strict: true,
   });
@@ -65,6 +66,7 @@ function readOptions(argv: string[]): TaskApiOptions {
     // One seed for data and faults: a run can be replayed from its command line alone.
     faults: faultRate > 0 ? { rate: faultRate, seed } : null,
     rateLimitPerSecond: parseNumber('rate-limit', values['rate-limit'], 0, 1_000_000),
+    rateLimitHeaders: values['no-rate-limit-headers'] !== true,
   };
 }
 

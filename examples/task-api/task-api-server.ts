@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFaultPicker, type FaultOptions, type FaultPicker } from './fault-injector.js';
+import { RateLimiter } from './rate-limiter.js';
 import {
   applyBodyMode,
   BODY_MODES,
@@ -47,10 +48,12 @@ export interface TaskApiSettings {
   /** Default `'json'`. */
   bodyMode?: BodyMode;
   /**
-   * Allow at most this many requests per second (a sliding one-second window); the rest get 429 with
-   * `Retry-After: 1`. Null or 0: no limit (the default).
+   * Allow at most this many requests per wall-clock second (fixed windows, as GitHub does); the
+   * rest get 429 with `Retry-After: 1`. Null or 0: no limit (the default).
    */
   rateLimitPerSecond?: number | null;
+  /** Send `X-RateLimit-Limit/Remaining/Reset` with a rate limit (default true). */
+  rateLimitHeaders?: boolean;
 }
 
 export interface TaskApiOptions extends TaskApiSettings {
@@ -106,8 +109,8 @@ export async function startTaskApi(options: TaskApiOptions = {}): Promise<TaskAp
   let maxLimit = 100;
   let latencyMs = 0;
   let bodyMode: BodyMode = 'json';
-  let rateLimit = 0;
-  const recentStarts: number[] = [];
+  let limiter: RateLimiter | undefined;
+  let limiterSettings = { perSecond: 0, headers: true };
   let nextFault: FaultPicker = createFaultPicker(null);
   let generation: GenerateTasksOptions = { count: DEFAULT_COUNT };
   let catalog = new TaskCatalog([]);
@@ -129,6 +132,7 @@ export async function startTaskApi(options: TaskApiOptions = {}): Promise<TaskAp
       faults,
       bodyMode: mode,
       rateLimitPerSecond: limitPerSecond,
+      rateLimitHeaders: limitHeaders,
       ...changes
     } = settings;
     // Everything is checked before anything changes, so a rejected call leaves the server as it was.
@@ -150,7 +154,12 @@ export async function startTaskApi(options: TaskApiOptions = {}): Promise<TaskAp
     maxLimit = max ?? maxLimit;
     latencyMs = latency ?? latencyMs;
     bodyMode = mode ?? bodyMode;
-    if (limitPerSecond !== undefined) rateLimit = limitPerSecond ?? 0;
+    if (limitPerSecond !== undefined || limitHeaders !== undefined) {
+      const perSecond = limitPerSecond === undefined ? limiterSettings.perSecond : (limitPerSecond ?? 0);
+      const headers = limitHeaders ?? limiterSettings.headers;
+      limiterSettings = { perSecond, headers };
+      limiter = perSecond > 0 ? new RateLimiter(perSecond, { headers }) : undefined;
+    }
     nextFault = picker;
     generation = nextGeneration;
     if (nextTasks !== undefined) setTasks(nextTasks);
@@ -185,17 +194,10 @@ export async function startTaskApi(options: TaskApiOptions = {}): Promise<TaskAp
     if (!isAuthorised(request, url)) {
       return jsonReply(401, { error: 'unauthorized', message: 'missing or invalid api_key' });
     }
-    if (rateLimit > 0) {
-      const now = Date.now();
-      while (recentStarts.length > 0 && (recentStarts[0] as number) <= now - 1000) recentStarts.shift();
-      if (recentStarts.length >= rateLimit) {
-        return jsonReply(
-          429,
-          { error: 'rate_limited', message: `at most ${rateLimit} requests per second` },
-          { 'retry-after': '1' },
-        );
-      }
-      recentStarts.push(now);
+    const limited = limiter?.take(Date.now());
+    if (limited !== undefined && !limited.allowed) {
+      const message = `at most ${limiterSettings.perSecond} requests per second`;
+      return jsonReply(429, { error: 'rate_limited', message }, limited.headers);
     }
     const fault = nextFault();
     if (fault !== null) {
@@ -203,6 +205,7 @@ export async function startTaskApi(options: TaskApiOptions = {}): Promise<TaskAp
     }
     const id = match[1];
     const reply = id === undefined ? listReply(catalog, url.searchParams, maxLimit) : taskReply(catalog, id);
+    if (limited !== undefined) Object.assign(reply.headers, limited.headers);
     return reply.status === 200 ? applyBodyMode(reply, bodyMode) : reply;
   }
 

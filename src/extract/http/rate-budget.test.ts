@@ -63,4 +63,46 @@ describe('the rate budget of a host', () => {
     (await budget.acquire())({ status: 200, headers: {} });
     expect(sleeps.at(-1)).toBe(100);
   });
+
+  it('starts no more requests than the server says remain, then waits for its reset', async () => {
+    const { runtime, sleeps } = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 4 }, runtime);
+    // GitHub's form: the reset in epoch seconds; 2 left in a window that ends 1.5 s from now.
+    const reset = String((runtime.now() + 1500) / 1000 + 2e9);
+    const atReset = 2e9 * 1000 + 1500;
+    (await budget.acquire())({
+      status: 200,
+      headers: { 'x-ratelimit-remaining': '2', 'x-ratelimit-reset': reset },
+    });
+    expect(budget.limit).toBe(4);
+    (await budget.acquire())({ status: 200, headers: {} });
+    (await budget.acquire())({ status: 200, headers: {} });
+    expect(sleeps).toEqual([]);
+    (await budget.acquire())({ status: 200, headers: {} });
+    expect(sleeps).toEqual([atReset]);
+  });
+
+  it('reads a reset given in seconds from now (IETF RateLimit-Reset)', async () => {
+    const { runtime, sleeps } = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 4 }, runtime);
+    (await budget.acquire())({
+      status: 200,
+      headers: { 'ratelimit-remaining': '0', 'ratelimit-reset': '3' },
+    });
+    (await budget.acquire())({ status: 200, headers: {} });
+    expect(sleeps).toEqual([3000]);
+  });
+
+  it('learns a requests-per-second rate from a 429 without rate headers', async () => {
+    const { runtime, sleeps } = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 8 }, runtime);
+    for (let i = 0; i < 10; i++) (await budget.acquire())({ status: 200, headers: {} });
+    (await budget.acquire())({ status: 429, headers: {} });
+    // 11 starts within the last second drew the 429: 90 % of that, 9.9 per second.
+    expect(budget.requestsPerSecond).toBeCloseTo(9.9, 5);
+    (await budget.acquire())({ status: 200, headers: {} });
+    (await budget.acquire())({ status: 200, headers: {} });
+    expect(sleeps.at(-1)).toBeGreaterThan(95);
+    expect(budget.requestsPerSecond).toBeGreaterThan(9.9);
+  });
 });
