@@ -25,6 +25,14 @@ export {
   type PostgresDestinationOptions,
 } from './destinations/postgres/postgres-destination.js';
 export { ConfigError, type ErrorCode, TributaryError } from './errors/tributary-error.js';
+export {
+  type DryRunColumn,
+  type DryRunOptions,
+  type DryRunReport,
+  type DryRunResource,
+  type DryRunTable,
+  dryRun,
+} from './pipeline/dry-run.js';
 export type { TributaryEvent } from './pipeline/events.js';
 export {
   type DropResult,
@@ -40,6 +48,7 @@ export {
 } from './pipeline/pipeline-commands.js';
 export type { RunTrace } from './pipeline/pipeline-trace.js';
 export { type PipelineOptions, runPipeline } from './pipeline/run-pipeline.js';
-export type { ResourceReport, RunReport } from './pipeline/run-report.js';
+export type { ReportedError, ResourceReport, ResourceTimings, RunReport } from './pipeline/run-report.js';
+export { type RunReportFile, writeRunReport } from './pipeline/run-report-file.js';
 export type { Runtime } from './runtime/runtime.js';
 export type { ColumnSchema, DataType, StoredSchema, TableSchema } from './schema/schema-types.js';

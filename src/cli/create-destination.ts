@@ -16,7 +16,10 @@ export const DESTINATION_NAMES = ['duckdb', 'postgres', 'filesystem'] as const;
 export function createDestination(name: string, pipelineName: string, env: NodeJS.ProcessEnv): Destination {
   switch (name) {
     case 'duckdb':
-      return new DuckDbDestination(resolve(env.DESTINATION__DUCKDB__CREDENTIALS ?? `${pipelineName}.duckdb`));
+      return new DuckDbDestination(
+        resolve(env.DESTINATION__DUCKDB__CREDENTIALS ?? `${pipelineName}.duckdb`),
+        env.DESTINATION__DUCKDB__MEMORY_LIMIT ? { memoryLimit: env.DESTINATION__DUCKDB__MEMORY_LIMIT } : {},
+      );
     case 'postgres':
       // DESTINATION__POSTGRES__CREDENTIALS (a postgresql:// URL, dlt's variable), its parts, or secrets.toml.
       return new PostgresDestination({ credentials: postgresCredentialsFrom(defaultSecretSources(env)) });

@@ -4,7 +4,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { type Command, Option } from 'commander';
 import { defaultSecretSources } from '../config/secrets.js';
-import { ConfigError } from '../errors/tributary-error.js';
+import { ConfigError, TributaryError } from '../errors/tributary-error.js';
 import {
   API_KEY_LOCATIONS,
   type ApiKeyLocation,
@@ -85,9 +85,22 @@ async function fromOpenApi(flags: InitFlags): Promise<{ scaffold: Scaffold; name
   return { scaffold, name: flags.name ?? (title || slug(basename(file, extname(file))) || 'api') };
 }
 
+/** Questions on the terminal; Ctrl+C or Ctrl+D ends init with nothing written. */
 function terminalAsk(): { ask: Ask; close: () => void } {
   const lines = createInterface({ input: process.stdin, output: process.stderr });
-  return { ask: (question) => lines.question(question), close: () => lines.close() };
+  const cancelled = new AbortController();
+  lines.on('SIGINT', () => cancelled.abort());
+  lines.on('close', () => cancelled.abort());
+  return {
+    ask: async (question) => {
+      try {
+        return await lines.question(question, { signal: cancelled.signal });
+      } catch {
+        throw new TributaryError('INTERRUPTED', 'init cancelled: nothing was written');
+      }
+    },
+    close: () => lines.close(),
+  };
 }
 
 async function fromAnswers(flags: InitFlags): Promise<{ scaffold: Scaffold; name: string }> {
@@ -170,7 +183,7 @@ async function initCommand(flags: InitFlags): Promise<void> {
     `tributary run ${shown}    (loads into ${basename(output, extname(output))}.duckdb; --destination for others)`,
   ];
   process.stdout.write(
-    `Wrote ${shown}: ${resourceCount} resources, validated.\n${secretsLine}Next:\n${steps
+    `Wrote ${shown}: ${resourceCount} resource${resourceCount === 1 ? '' : 's'}, validated.\n${secretsLine}Next:\n${steps
       .map((step, i) => `  ${i + 1}. ${step}\n`)
       .join('')}`,
   );

@@ -11,6 +11,7 @@ import { registerDashboardCommand } from './dashboard-command.js';
 import { registerInitCommand } from './init-command.js';
 import { registerPipelineCommand } from './pipeline-command.js';
 import { ProgressRenderer } from './progress-renderer.js';
+import { runWithOperatorFlags } from './run-flags.js';
 import { schemaCommand } from './schema-command.js';
 import { formatSummary } from './summary.js';
 
@@ -33,6 +34,8 @@ interface RunFlags {
   verbose?: boolean;
   record?: string;
   replay?: string;
+  report?: string;
+  dryRun?: boolean;
 }
 
 async function runCommand(configFile: string, flags: RunFlags): Promise<number> {
@@ -62,6 +65,7 @@ async function runCommand(configFile: string, flags: RunFlags): Promise<number> 
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
     ...(flags.record ? { record: { dir: flags.record, configFile } } : {}),
     ...(flags.replay ? { replay: flags.replay } : {}),
+    ...(flags.report ? { report: flags.report } : {}),
     runtime: { emit: flags.quiet ? () => {} : (event) => renderer.handle(event) },
   });
   process.stdout.write(secretRegistry.redact(formatSummary(report)));
@@ -106,8 +110,16 @@ export function buildProgram(): Command {
       '--replay <dir>',
       'answer every request from the cassette in <dir>; no network, no secrets needed',
     )
+    .option(
+      '--report <file>',
+      'write a JSON run report to <file> (docs/run-report.md), also when the run fails',
+    )
+    .option(
+      '--dry-run',
+      'check secrets, auth and the first page of every resource; show tables; write nothing',
+    )
     .action(async (config: string, flags: RunFlags) => {
-      process.exitCode = await runCommand(config, flags);
+      process.exitCode = await runWithOperatorFlags(config, flags, runCommand);
     });
   program
     .command('schema')

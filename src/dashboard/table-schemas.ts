@@ -64,7 +64,7 @@ export function newestSchemas(...lists: StoredSchema[][]): StoredSchema[] {
 function findTable(
   schemas: StoredSchema[],
   name: string,
-): { schema: string; table: TableSchema } | undefined {
+): { schema: string | null; table: TableSchema } | undefined {
   for (const schema of schemas) {
     const table = schema.tables[name];
     if (table) return { schema: schema.name, table };

@@ -89,7 +89,8 @@ export function scaffoldFromOpenApi(doc: JsonObject, options: OpenApiScaffoldOpt
   }
   resources.forEach((draft, index) => {
     const lines = [...draft.notes];
-    if (!shared || endpointKey(draft) !== endpointKey(shared)) lines.push(`GUESSED: ${draft.pagingNote}`);
+    if (draft.pagingNote && (!shared || endpointKey(draft) !== endpointKey(shared)))
+      lines.push(`GUESSED: ${draft.pagingNote}`);
     if (lines.length > 0) notes.set(`resources.${index}`, lines);
   });
   const info = isObject(doc.info) ? doc.info : {};

@@ -12,6 +12,8 @@ export interface ResourceDraft {
   /** `id` when the records have one. */
   primaryKey?: string;
   includeFromParent?: string[];
+  /** For a resource that follows record links: the detail endpoint it reads. */
+  detailPath?: string;
   /** Why this paginator (written once on resource_defaults when resources share it). */
   pagingNote: string;
   notes: string[];
@@ -111,7 +113,8 @@ function bindParent(
       paginator: { type: 'single_page' },
       dataSelector: '$',
       ...(detailFields.has('id') ? { primaryKey: 'id' } : {}),
-      pagingNote: 'single_page: one record per request',
+      detailPath: detail.path,
+      pagingNote: '',
       notes: [
         `GUESSED: the records of ${parent.draft.name} have no "${param}" or "id", only a link ("${link}") to`,
         `${detail.path}; this resource follows it (one request per ${parent.draft.name} record) for the`,
@@ -186,6 +189,10 @@ export function planResources(doc: JsonObject): { resources: ResourceDraft[]; sk
       `GUESSED: child of ${binding.resource}: {${param}} is each ${binding.resource} record's "${binding.field}"`,
     );
     resources.push(draft);
+  }
+  for (const added of followed.values()) {
+    const entry = skipped.find((s) => s.path === added.detailPath);
+    if (entry) entry.reason = `one record per request; read through the links by ${added.name}`;
   }
   return { resources, skipped };
 }

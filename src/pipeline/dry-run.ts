@@ -43,8 +43,8 @@ export interface DryRunResource {
   parent: string | undefined;
   /** `ok`; `failed` (see `error`); `skipped` when its parent failed or had no record to fetch it for. */
   status: 'ok' | 'failed' | 'skipped';
-  /** The first request, redacted. */
-  url: string | undefined;
+  /** The first request: `GET http://…`, redacted. */
+  request: string | undefined;
   paginator: { description: string; source: 'configured' | 'detected' } | undefined;
   selector: { path: string; source: 'configured' | 'detected' } | undefined;
   /** Records on the first page, after processing steps and the incremental window. */
@@ -90,7 +90,9 @@ export async function dryRun(source: RestApiSource, options: DryRunOptions): Pro
       const event = redactEvent(raw, (text) => secretRegistry.redact(text));
       if (event.type === 'request') {
         requests.count++;
-        if (!requests.first.has(event.resource)) requests.first.set(event.resource, event.url);
+        if (!requests.first.has(event.resource)) {
+          requests.first.set(event.resource, `${event.method} ${event.url}`);
+        }
       }
       userEmit?.(event);
     },
@@ -122,7 +124,7 @@ export async function dryRun(source: RestApiSource, options: DryRunOptions): Pro
       name: plan.name,
       parent: plan.parent,
       status: 'ok',
-      url: undefined,
+      request: undefined,
       paginator: undefined,
       selector: undefined,
       records: 0,
@@ -170,7 +172,7 @@ export async function dryRun(source: RestApiSource, options: DryRunOptions): Pro
       result.error = reportedError(error);
       return [];
     } finally {
-      result.url = requests.first.get(plan.name);
+      result.request = requests.first.get(plan.name);
     }
   };
 
@@ -214,7 +216,7 @@ function skipped(plan: ResourcePlan, reason: string): DryRunResource {
     name: plan.name,
     parent: plan.parent,
     status: 'skipped',
-    url: undefined,
+    request: undefined,
     paginator: undefined,
     selector: undefined,
     records: 0,

@@ -208,7 +208,9 @@ export class RunCounters {
     const reported = reportedError(error);
     const resource =
       reported.resource ?? (reported.url === undefined ? undefined : this.#failedUrls.get(reported.url));
-    if (resource !== undefined) this.resource(resource).errors.push(reported);
-    return reported;
+    if (resource === undefined) return reported;
+    const attributed = { ...reported, resource };
+    this.resource(resource).errors.push(attributed);
+    return attributed;
   }
 }

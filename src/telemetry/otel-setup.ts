@@ -6,10 +6,7 @@ export interface Telemetry {
 }
 
 /** What the environment asks for: `otlp` export, nothing, or something Tributary does not do. */
-export type TelemetryRequest =
-  | { kind: 'none' }
-  | { kind: 'otlp' }
-  | { kind: 'unsupported'; reason: string };
+export type TelemetryRequest = { kind: 'none' } | { kind: 'otlp' } | { kind: 'unsupported'; reason: string };
 
 const truthy = (value: string | undefined) => value?.trim().toLowerCase() === 'true';
 
@@ -46,7 +43,8 @@ export function telemetryRequest(env: NodeJS.ProcessEnv): TelemetryRequest {
   return { kind: 'otlp' };
 }
 
-const SDK_PACKAGES = '@opentelemetry/sdk-trace @opentelemetry/exporter-trace-otlp-http @opentelemetry/resources';
+const SDK_PACKAGES =
+  '@opentelemetry/sdk-trace @opentelemetry/exporter-trace-otlp-http @opentelemetry/resources';
 
 /**
  * Starts the OpenTelemetry SDK when the environment asks for span export, and registers it as

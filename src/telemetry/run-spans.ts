@@ -61,6 +61,8 @@ export class RunSpans {
   }
 
   observe(event: TributaryEvent): void {
+    // No SDK registered (or the run not sampled): nothing would be recorded, so build nothing.
+    if (!this.#run.isRecording()) return;
     switch (event.type) {
       case 'run_started':
         this.#run.setAttributes({

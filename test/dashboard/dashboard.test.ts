@@ -59,7 +59,11 @@ describe.skipIf(CHROMIUM === undefined)(
       await mkdir(ARTIFACTS, { recursive: true });
       demo = await loadDemoPipeline();
       dashboard = await startDashboard(demo.source(), { port: 0 });
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: 30_000 });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM as string,
+        headless: true,
+        timeout: 30_000,
+      });
       page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       page.setDefaultTimeout(WAIT_MS);
       await page.goto(dashboard.url, { timeout: WAIT_MS });
@@ -75,8 +79,8 @@ describe.skipIf(CHROMIUM === undefined)(
       const shown = await page
         .getByTestId('table-row')
         .evaluateAll((rows) =>
-          rows.map((row) => [
-            row.getAttribute('data-table'),
+          rows.map((row): [string, number] => [
+            row.getAttribute('data-table') ?? '',
             Number(row.querySelector('.table-rows')?.getAttribute('data-rows')),
           ]),
         );
@@ -219,6 +223,7 @@ describe.skipIf(CHROMIUM === undefined)(
       expect(error).toContain('401');
       expect(error).toMatch(/api_key=\*\*\*/);
       expect(await page.content()).not.toContain(wrongKey);
+      await previewReady(page, '', 0);
       await screenshot(page, 'failed-run');
     });
   },

@@ -42,7 +42,10 @@ describe('tributary init --openapi on the PokéAPI document', () => {
       paginator: { type: 'offset', limit: 100, total_path: 'count' },
       data_selector: 'results',
     });
-    expect(config.resources).toContainEqual({ name: 'berry_firmness', endpoint: { path: '/api/v2/berry-firmness/' } });
+    expect(config.resources).toContainEqual({
+      name: 'berry_firmness',
+      endpoint: { path: '/api/v2/berry-firmness/' },
+    });
     expect(text).toContain('# GUESSED');
     expect(text).toMatch(/\/api\/v2\/pokemon\/\{id\}\/ — one record per request/);
     const source = await loadConfigFile(join(temp.dir, 'pokeapi.yaml'));
@@ -79,11 +82,13 @@ describe('tributary init --openapi on the PokéAPI document', () => {
     expect(run.code).toBe(0);
     // limit/offset paging as the spec has it: 130 pokemon in two pages of 100, stopped by `count`.
     expect(api.requests.filter((r) => r.startsWith('/api/v2/pokemon/?'))).toEqual([
-      '/api/v2/pokemon/?limit=100&offset=0',
-      '/api/v2/pokemon/?limit=100&offset=100',
+      '/api/v2/pokemon/?offset=0&limit=100',
+      '/api/v2/pokemon/?offset=100&limit=100',
     ]);
     const config = parseYaml(await readFile(join(temp.dir, 'poke.yaml'), 'utf8'));
-    const lists = config.resources.filter((r: { endpoint: { paginator?: unknown } }) => !r.endpoint.paginator);
+    const lists = config.resources.filter(
+      (r: { endpoint: { paginator?: unknown } }) => !r.endpoint.paginator,
+    );
     expect(lists).toHaveLength(49);
     const expectedEncounters = Array.from({ length: 130 }, (_, i) => api.encountersOf(i + 1));
     await withDuckDb(join(temp.dir, 'poke.duckdb'), async (query) => {
@@ -97,9 +102,9 @@ describe('tributary init --openapi on the PokéAPI document', () => {
       expect(await query('SELECT name, url FROM poke_dataset.pokemon ORDER BY name LIMIT 1')).toEqual([
         { name: 'pokemon-1', url: `${api.url}/api/v2/pokemon/1/` },
       ]);
-      expect(await query('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM poke_dataset.pokemon_detail')).toEqual([
-        { n: 130n, ids: 130n },
-      ]);
+      expect(
+        await query('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM poke_dataset.pokemon_detail'),
+      ).toEqual([{ n: 130n, ids: 130n }]);
       expect(count(await query('SELECT count(*) AS n FROM poke_dataset.pokemon_detail__types'))).toBe(130);
       const encounters = await query(
         'SELECT count(*) AS n, count(DISTINCT _pokemon_detail_id) AS parents FROM poke_dataset.pokemon_encounters',
@@ -158,9 +163,9 @@ describe('tributary init from flags', () => {
     const run = await cli(['run', 'tasks.yaml', '--quiet']);
     expect(run.code).toBe(0);
     await withDuckDb(join(temp.dir, 'tasks.duckdb'), async (query) => {
-      expect(await query('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM tasks_dataset.task_management')).toEqual(
-        [{ n: 345n, ids: 345n }],
-      );
+      expect(
+        await query('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM tasks_dataset.task_management'),
+      ).toEqual([{ n: 345n, ids: 345n }]);
     });
   });
 
@@ -185,7 +190,9 @@ describe('tributary init from flags', () => {
   it('exits 2 and lists the missing flags when there is no terminal to ask on', async () => {
     const none = await cli(['init']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('init needs --base-url URL and --resource NAME=PATH (no terminal to ask on)');
+    expect(none.stderr).toContain(
+      'init needs --base-url URL and --resource NAME=PATH (no terminal to ask on)',
+    );
     const half = await cli(['init', '--base-url', 'https://api.example.com']);
     expect(half.code).toBe(2);
     expect(half.stderr).toContain('init needs --resource NAME=PATH');
@@ -195,7 +202,15 @@ describe('tributary init from flags', () => {
   });
 
   it('exits 2 on a paginator the schema refuses, writing nothing', async () => {
-    const result = await cli(['init', '--base-url', 'https://api.example.com', '--resource', 'a', '--paginator', 'offset,limit=-5']);
+    const result = await cli([
+      'init',
+      '--base-url',
+      'https://api.example.com',
+      '--resource',
+      'a',
+      '--paginator',
+      'offset,limit=-5',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('the generated config would not be valid, so nothing was written');
     expect(existsSync(join(temp.dir, 'example.yaml'))).toBe(false);

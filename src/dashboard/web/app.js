@@ -15,9 +15,9 @@ function Header({ pipeline, onRefresh }) {
   return html`<header>
     <h1>Tributary · <span data-testid="pipeline-name">${pipeline.pipeline}</span></h1>
     <p class="muted">
-      dataset <strong data-testid="dataset">${pipeline.dataset}</strong> in ${pipeline.destination.type}
-      ${pipeline.destination.location} · state version ${pipeline.stateVersion ?? '–'} ·
-      ${formatCount(pipeline.pendingPackages.length)} pending packages
+      dataset <strong data-testid="dataset">${pipeline.dataset}</strong>
+      ${` in ${pipeline.destination.type} ${pipeline.destination.location}`}
+      ${` · state version ${pipeline.stateVersion ?? '–'} · ${formatCount(pipeline.pendingPackages.length)} pending packages `}
       <button type="button" onClick=${onRefresh}>Refresh</button>
     </p>
     ${

@@ -38,7 +38,7 @@ export function LoadsPanel({ loads }) {
           ${[...loads].reverse().map(
             (load) => html`<tr key=${load.loadId} data-testid="load-row" data-load=${load.loadId}>
               <td>${load.loadId}</td>
-              <td>${formatTime(load.time)}</td>
+              <td class="nowrap">${formatTime(load.time)}</td>
               <td>${load.status === null ? 'local only' : (STATUS[load.status] ?? `status ${load.status}`)}</td>
               <td class="num">${load.rowsLoaded ? formatCount(sumValues(load.rowsLoaded)) : '–'}</td>
               <td class="num">${formatCount(sumValues(load.rowsNow))}</td>

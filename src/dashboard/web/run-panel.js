@@ -88,17 +88,17 @@ function RetryLog({ retries }) {
 /** The last run's report and errors. */
 export function RunPanel({ run }) {
   if (!run) {
-    return html`<section class="panel" data-testid="last-run" data-status="none">
+    return html`<section class="panel wide" data-testid="last-run" data-status="none">
       <h2>Last run</h2>
       <p class="muted">No trace: the pipeline has not run from this home folder.</p>
     </section>`;
   }
   const duration = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
-  return html`<section class="panel" data-testid="last-run" data-status=${run.status}>
+  return html`<section class="panel wide" data-testid="last-run" data-status=${run.status}>
     <h2>Last run <span class=${`badge ${run.status}`} data-testid="run-status">${run.status}</span></h2>
     <p>
-      Started ${formatTime(run.startedAt)}, took ${formatDuration(duration)};
-      ${formatCount(run.requests)} requests, ${formatCount(run.retries)} retries.
+      ${`Started ${formatTime(run.startedAt)}, took ${formatDuration(duration)}; `}
+      ${`${formatCount(run.requests)} requests, ${formatCount(run.retries)} retries.`}
     </p>
     <${Errors} run=${run} />
     <p class="steps">

@@ -51,27 +51,30 @@ function FilterForm({ columns, onApply }) {
 function Preview({ table }) {
   const [filter, setFilter] = useState('');
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState({ state: 'loading' });
+  const [page, setPage] = useState({ key: null });
+  // The page answered for this filter and offset: until it arrives the preview is 'loading' (the
+  // effect that fetches it runs after the render that shows the new offset).
+  const key = `${filter}\n${offset}`;
   useEffect(() => {
     let current = true;
-    setPage((p) => ({ ...p, state: 'loading' }));
     getJson(rowsUrl(table.name, { filter, offset, limit: PAGE }))
-      .then((data) => current && setPage({ state: 'ready', data }))
-      .catch((error) => current && setPage({ state: 'error', error: error.message }));
+      .then((data) => current && setPage({ key, state: 'ready', data }))
+      .catch((error) => current && setPage((p) => ({ ...p, key, state: 'error', error: error.message })));
     return () => {
       current = false;
     };
-  }, [table.name, filter, offset]);
+  }, [table.name, filter, offset, key]);
   const apply = (text) => {
     setOffset(0);
     setFilter(text);
   };
+  const state = page.key === key ? page.state : 'loading';
   const data = page.data;
   const first = data && data.total > 0 ? data.offset + 1 : 0;
   const last = data ? data.offset + data.rows.length : 0;
-  return html`<div data-testid="preview" data-state=${page.state} data-filter=${filter} data-offset=${offset}>
+  return html`<div data-testid="preview" data-state=${state} data-filter=${filter} data-offset=${offset}>
     <${FilterForm} key=${table.name} columns=${table.columns.map((c) => c.name)} onApply=${apply} />
-    ${page.state === 'error' && html`<div class="error" role="alert" data-testid="preview-error">${page.error}</div>`}
+    ${state === 'error' && html`<div class="error" role="alert" data-testid="preview-error">${page.error}</div>`}
     ${
       data &&
       html`<p class="pager">

@@ -27,6 +27,9 @@ const DIALECT: SqlDialect = {
     `ALTER TABLE ${qualified(dataset, table)} ALTER COLUMN ${quoteIdentifier(column)} TYPE DOUBLE`,
 };
 
+/** DuckDB's memory for a Tributary connection; beyond it, DuckDB spills to `<file>.tmp`. */
+export const DUCKDB_MEMORY_LIMIT = '256MB';
+
 /**
  * DuckDB, embedded: one database file (default `<pipeline_name>.duckdb` in the current folder),
  * the dataset as a SQL schema. Package files are read with `read_json` into staging tables, then
@@ -40,20 +43,29 @@ export class DuckDbDestination implements Destination {
   #connection: DuckDBConnection | undefined;
 
   readonly #onStatement: ((sql: string) => void) | undefined;
+  readonly #memoryLimit: string;
 
   /**
    * @param path the database file
+   * @param options.memoryLimit DuckDB's `memory_limit` for this connection (default 256MB; the CLI
+   *   reads `DESTINATION__DUCKDB__MEMORY_LIMIT`): DuckDB's own default is 80 % of RAM, and it keeps what a load writes
+   *   cached up to it, so a large load would grow the process with the number of rows.
    * @param options.onStatement called before each statement of a load, inside its transaction: tests
    *   throw from it to fail a load at a chosen point (not a public API).
    */
-  constructor(path: string, options: { onStatement?: (sql: string) => void } = {}) {
+  constructor(path: string, options: { memoryLimit?: string; onStatement?: (sql: string) => void } = {}) {
     this.location = resolve(path);
+    this.#memoryLimit = options.memoryLimit ?? DUCKDB_MEMORY_LIMIT;
     this.#onStatement = options.onStatement;
   }
 
   async open(): Promise<void> {
     try {
-      this.#instance = await DuckDBInstance.create(this.location);
+      this.#instance = await DuckDBInstance.create(this.location, {
+        memory_limit: this.#memoryLimit,
+        // Hand freed memory back to the system soon, instead of keeping up to 128 MB cached.
+        allocator_flush_threshold: '32MB',
+      });
     } catch (cause) {
       const reason = (cause instanceof Error ? cause.message.split('\n')[0] : String(cause)) ?? '';
       // DuckDB: 'Could not set lock on file "…": Conflicting lock is held in /usr/bin/node (PID 42). See also …'
