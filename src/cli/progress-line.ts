@@ -2,6 +2,8 @@
 export interface ResourceProgress {
   pages: number;
   records: number;
+  /** Rows written for those records, nested tables included. */
+  rows: number;
   retries: number;
   /** Ms spent on backoff before retries and waiting for the host's rate budget. */
   rateLimitMs: number;
@@ -17,6 +19,7 @@ export function newProgress(now: number): ResourceProgress {
   return {
     pages: 0,
     records: 0,
+    rows: 0,
     retries: 0,
     rateLimitMs: 0,
     expectedPages: undefined,
@@ -40,11 +43,11 @@ export function formatDuration(ms: number): string {
 const count = (n: number) => n.toLocaleString('en-US');
 
 /**
- * One resource's progress in words: pages (of the total, with a percentage, when known), records
- * and their rate, retries, time lost to rate limits, and an ETA while a known walk is under way.
+ * One resource's progress in words: pages (of the total, with a percentage, when known), records,
+ * rows per second (root and nested tables), retries, time lost to rate limits, and an ETA while a known walk is under way.
  *
  * @example
- * formatProgress(p, now) // "12/35 pages (34%), 1,200 records, 450/s, 2 retries, 3.1 s rate-limited, ETA 20.0 s"
+ * formatProgress(p, now) // "12/35 pages (34%), 1,200 records, 1,350 rows/s, 2 retries, 3.1 s rate-limited, ETA 20.0 s"
  */
 export function formatProgress(p: ResourceProgress, now: number): string {
   const end = p.finishedAt ?? now;
@@ -58,7 +61,8 @@ export function formatProgress(p: ResourceProgress, now: number): string {
     parts.push(`${count(p.pages)} pages`);
   }
   parts.push(`${count(p.records)} records`);
-  if (p.records > 0) parts.push(`${count(Math.round((p.records * 1000) / elapsedMs))}/s`);
+  if (p.rows > 0) parts.push(`${count(Math.round((p.rows * 1000) / elapsedMs))} rows/s`);
+  else if (p.records > 0) parts.push(`${count(Math.round((p.records * 1000) / elapsedMs))} records/s`);
   parts.push(`${count(p.retries)} retries`);
   if (p.rateLimitMs > 0) parts.push(`${formatDuration(p.rateLimitMs)} rate-limited`);
   if (p.finishedAt === undefined && expected !== undefined && p.pages > 0 && p.pages < expected) {

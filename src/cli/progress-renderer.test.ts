@@ -26,12 +26,19 @@ describe('progress line', () => {
   it('shows pages of the total with a percentage and an ETA while a known walk runs', () => {
     const p = { ...newProgress(0), pages: 10, records: 1000, expectedPages: 40 };
     // 10 pages in 5 s: 30 more pages take 15 s.
-    expect(formatProgress(p, 5000)).toBe('10/40 pages (25%), 1,000 records, 200/s, 0 retries, ETA 15.0 s');
+    expect(formatProgress(p, 5000)).toBe(
+      '10/40 pages (25%), 1,000 records, 200 records/s, 0 retries, ETA 15.0 s',
+    );
+  });
+
+  it('shows rows per second, nested tables included, once rows are written', () => {
+    const p = { ...newProgress(0), pages: 10, records: 1000, rows: 4000 };
+    expect(formatProgress(p, 5000)).toBe('10 pages, 1,000 records, 800 rows/s, 0 retries');
   });
 
   it('shows no percentage and no ETA when the API told no total', () => {
     const p = { ...newProgress(0), pages: 3, records: 300 };
-    expect(formatProgress(p, 2000)).toBe('3 pages, 300 records, 150/s, 0 retries');
+    expect(formatProgress(p, 2000)).toBe('3 pages, 300 records, 150 records/s, 0 retries');
   });
 
   it('shows time lost to rate limits and, once done, how long the resource took', () => {
@@ -45,7 +52,7 @@ describe('progress line', () => {
       finishedAt: 8000,
     };
     expect(formatProgress(p, 9000)).toBe(
-      '4 pages, 400 records, 50/s, 2 retries, 3.5 s rate-limited, in 8.0 s',
+      '4 pages, 400 records, 50 records/s, 2 retries, 3.5 s rate-limited, in 8.0 s',
     );
   });
 
@@ -82,10 +89,10 @@ describe('progress rendering', () => {
     });
     const out = text();
     expect(out).toMatch(/tasks: started\n/);
-    expect(out).toMatch(/tasks: 1 pages, 100 records, 200\/s, 0 retries\n/);
+    expect(out).toMatch(/tasks: 1 pages, 100 records, 200 records\/s, 0 retries\n/);
     expect(out).toMatch(/tasks: retry 1 of GET http:\/\/h\/x\?api_key=\*\*\* \(503\) in 2000 ms\n/);
     expect(out).toMatch(
-      /tasks: done, 2 pages, 150 records, 50\/s, 1 retries, 2\.0 s rate-limited, in 3\.0 s \(empty page\)\n/,
+      /tasks: done, 2 pages, 150 records, 50 records\/s, 1 retries, 2\.0 s rate-limited, in 3\.0 s \(empty page\)\n/,
     );
     expect(out).not.toContain('\x1b[');
   });
@@ -114,7 +121,9 @@ describe('progress rendering', () => {
     clock.now += 1850;
     renderer.handle(page(1, 100, 4));
     const out = text();
-    expect(out).toContain('\x1b[2K… tasks: 1/4 pages (25%), 100 records, 50/s, 0 retries, ETA 6.0 s\n');
+    expect(out).toContain(
+      '\x1b[2K… tasks: 1/4 pages (25%), 100 records, 50 records/s, 0 retries, ETA 6.0 s\n',
+    );
     expect(out).toContain('\x1b[2K… users: 0 pages, 0 records, 0 retries\n');
     // Each frame moves the cursor back over the one before (one line, then two) and redraws.
     expect(out).toContain('\x1b[1A');
@@ -152,7 +161,7 @@ describe('progress rendering', () => {
       stopReason: undefined,
     });
     expect(text()).toContain(
-      '\x1b[2K✓ tasks: 1 pages, 10 records, 5/s, 1 retries, 2.0 s rate-limited, in 2.2 s\n',
+      '\x1b[2K✓ tasks: 1 pages, 10 records, 5 records/s, 1 retries, 2.0 s rate-limited, in 2.2 s\n',
     );
     // Retries are logged only when verbose on a terminal: they would break the live lines.
     expect(text()).not.toContain('retry 1 of');

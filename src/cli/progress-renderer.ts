@@ -83,6 +83,7 @@ export class ProgressRenderer {
         const line = this.#line(event.resource);
         line.pages = event.page;
         line.records = event.totalRecords;
+        line.rows += event.rows ?? 0;
         if (event.expectedPages !== undefined) line.expectedPages = event.expectedPages;
         if (!tty) this.#logProgress(event.resource);
         break;

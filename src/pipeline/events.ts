@@ -38,6 +38,8 @@ export type TributaryEvent =
       page: number;
       records: number;
       totalRecords: number;
+      /** Rows of this page's records in every table (root and nested) of the load package. */
+      rows?: number;
       /** Pages of the whole walk, when the first page told a total (offset, page number). */
       expectedPages?: number;
       /** Ms spent turning this page's records into rows of the load package. */

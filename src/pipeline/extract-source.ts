@@ -139,7 +139,7 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       let stop = false;
       if (run.incremental) ({ kept: records, stop } = run.incremental.filter(records));
       const normalizeStart = performance.now();
-      await run.table?.write(records);
+      const rows = (await run.table?.write(records)) ?? 0;
       const normalizeMs = performance.now() - normalizeStart;
       // A child's total is per parent record: only a top-level resource knows its whole walk.
       const expectedPages = run.plan.parent === undefined ? page.first?.expectedPages : undefined;
@@ -152,6 +152,7 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
         page: run.pages,
         records: records.length,
         totalRecords: run.records,
+        rows,
         normalizeMs,
         ...(expectedPages === undefined ? {} : { expectedPages }),
       });

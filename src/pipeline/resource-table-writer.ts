@@ -64,7 +64,8 @@ export class ResourceTableWriter {
     return {};
   }
 
-  async write(records: JsonValue[]): Promise<void> {
+  /** Writes the records' rows; returns how many rows (all tables) went into the package. */
+  async write(records: JsonValue[]): Promise<number> {
     const plan = this.#plan;
     const evolver = this.#evolver;
     const isJsonColumn = (table: string, column: string) =>
@@ -101,6 +102,11 @@ export class ResourceTableWriter {
       }
     });
     this.#records += records.length;
-    for (const [table, rows] of batches) await this.#writer.write(table, rows);
+    let written = 0;
+    for (const [table, rows] of batches) {
+      await this.#writer.write(table, rows);
+      written += rows.length;
+    }
+    return written;
   }
 }
