@@ -1,3 +1,4 @@
+import { PREFERRED_LIST_KEYS } from '../extract/select/select-data.js';
 import { arrayItems, deref, type JsonObject, schemaProperties, schemaTypes } from './openapi-document.js';
 
 /** A field of a response body: its dotted path from the body root and its schema. */
@@ -15,21 +16,6 @@ export interface CollectionShape {
   /** The other fields of the body, to depth 3 (pagination hints: `next`, `count`, `meta.total`). */
   fields: ResponseField[];
 }
-
-/** dlt's preferred names for the record list (reference §4), in its order. */
-const LIST_NAMES = [
-  'data',
-  'items',
-  'results',
-  'entries',
-  'records',
-  'rows',
-  'entities',
-  'payload',
-  'content',
-  'objects',
-  'values',
-];
 
 const MAX_DEPTH = 3;
 
@@ -58,7 +44,7 @@ export function collectionShape(
   walkFields(doc, responseSchema, [], fields);
   const arrays = fields.filter((field) => schemaTypes(field.schema).includes('array'));
   const last = (path: string) => path.split('.').pop() ?? path;
-  const list = arrays.find((field) => LIST_NAMES.includes(last(field.path))) ?? arrays[0];
+  const list = arrays.find((field) => PREFERRED_LIST_KEYS.has(last(field.path))) ?? arrays[0];
   if (list === undefined) return undefined;
   return {
     dataSelector: list.path,

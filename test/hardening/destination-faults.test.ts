@@ -15,7 +15,7 @@ import { postgresTarget, type TestDataset } from '../destinations/destination-ta
 import { withDuckDb } from '../support/duckdb-reader.js';
 import { faultyDuckDb } from '../support/faulty-destination.js';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
-import { type CliResult, runCli } from '../support/run-cli.js';
+import { type CliResult, runCli, spawnCollect } from '../support/run-cli.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -99,40 +99,6 @@ const plainRows = (rows: Row[]) =>
       ]),
     ),
   );
-
-/**
- * Runs a command to its end without blocking this process (the API it calls is served from here),
- * with a time limit.
- */
-function spawnCollect(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: Record<string, string>; timeoutMs: number },
-): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`${command} ${args.join(' ')} did not finish in time\n${stderr}`));
-    }, options.timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 /** The error line a failed CLI run printed: exit 1, nothing on stdout, no key, no stack trace. */
 function failureLine(result: CliResult): string {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { CliResult } from '../support/run-cli.js';
+import { type CliResult, spawnCollect } from '../support/run-cli.js';
 
 /** What a raw handler sees: the path, the query and how many requests came before this one. */
 export interface RawRequest {
@@ -91,32 +91,14 @@ export function runSourceCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
 ): Promise<CliResult> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
-      cwd: options.cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: options.cwd,
-        TRIBUTARY_HOME: join(options.cwd, 'home'),
-        ...options.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`tributary ${args.join(' ')} did not finish in time\n${stderr}`));
-    }, options.timeoutMs ?? 30_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
+  return spawnCollect(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: options.cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: options.cwd,
+      TRIBUTARY_HOME: join(options.cwd, 'home'),
+      ...options.env,
+    },
+    timeoutMs: options.timeoutMs ?? 30_000,
   });
 }

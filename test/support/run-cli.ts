@@ -9,15 +9,19 @@ export interface CliResult {
 
 const BIN = resolve('dist/src/cli/main.js');
 
-/** Runs the built `tributary` CLI as a user would, with a time limit. */
-export function runCli(
+/**
+ * Runs a command to its end without blocking this process (a server the command calls may be served
+ * from here), collecting its output, with a time limit.
+ */
+export function spawnCollect(
+  command: string,
   args: string[],
-  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+  options: { cwd: string; env: Record<string, string>; timeoutMs: number },
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env },
+      env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -30,11 +34,23 @@ export function runCli(
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`tributary ${args.join(' ')} did not finish in time\n${stderr}`));
-    }, options.timeoutMs ?? 60_000);
+      reject(new Error(`${command} ${args.join(' ')} did not finish in time\n${stderr}`));
+    }, options.timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolvePromise({ code, stdout, stderr });
     });
+  });
+}
+
+/** Runs the built `tributary` CLI as a user would, with a time limit. */
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<CliResult> {
+  return spawnCollect(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env },
+    timeoutMs: options.timeoutMs ?? 60_000,
   });
 }

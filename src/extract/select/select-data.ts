@@ -1,8 +1,8 @@
 import { isJsonObject, type JsonValue } from '../../normalize/json-values.js';
 import { findAll } from './json-path.js';
 
-/** dlt's list keys, preferred when several lists are found (reference §4). */
-const PREFERRED_LIST_KEYS = new Set([
+/** dlt's list keys, in its order: preferred when several lists are found (reference §4). */
+export const PREFERRED_LIST_KEYS: ReadonlySet<string> = new Set([
   'data',
   'items',
   'results',
