@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
-
-/** `[name, DuckDB type, nullable]` as `information_schema.columns` reports them, in table order. */
-export type ColumnShape = [string, string, boolean];
+// Values are printed as the golden suite prints them, so both compare the same way.
+import {
+  type ColumnShape,
+  literal,
+  quote,
+  SYSTEM_TABLES,
+  valueSql,
+} from '../test/golden/dataset-snapshot.js';
 
 export type Row = Record<string, unknown>;
 
@@ -18,28 +23,7 @@ export interface TableSnapshot {
 
 export type DatasetSnapshot = Record<string, TableSnapshot>;
 
-export const SYSTEM_TABLES = new Set(['_dlt_loads', '_dlt_version', '_dlt_pipeline_state']);
 const ID_COLUMNS = ['_dlt_id', '_dlt_parent_id', '_dlt_root_id'];
-const INTEGER_TYPES = new Set(['BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'HUGEINT', 'UBIGINT']);
-
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
-/**
- * One SQL expression per column that prints a value the same way for both files (as the golden
- * suite does): integers, decimals, dates and times as text, timestamps as ISO text with
- * microseconds (UTC ones with `Z`), blobs as hex, json as text (parsed afterwards).
- */
-function valueSql(column: string, type: string): string {
-  const q = quote(column);
-  if (INTEGER_TYPES.has(type) || type.startsWith('DECIMAL') || type === 'DATE' || type === 'TIME')
-    return `CAST(${q} AS VARCHAR)`;
-  if (type === 'TIMESTAMP WITH TIME ZONE') return `strftime(timezone('UTC', ${q}), '%Y-%m-%dT%H:%M:%S.%fZ')`;
-  if (type.startsWith('TIMESTAMP')) return `strftime(CAST(${q} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%f')`;
-  if (type === 'BLOB') return `hex(${q})`;
-  if (type === 'JSON') return `CAST(${q} AS VARCHAR)`;
-  return q;
-}
 
 const contentKey = (row: Row) =>
   JSON.stringify(

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from '../test/support/loopback-server.js';
 
 /** A request as the scenario's API sees it. */
 export interface ApiRequest {
@@ -57,7 +57,6 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
   let handler: ApiHandler = () => ({ status: 503, body: { error: 'no API yet' } });
   let recorded: RecordedRequest[] = [];
   let inRun = 0;
-  const sockets = new Set<Socket>();
   const state = { run: 0 };
   let origin = '';
   const server = createServer((req, res) => {
@@ -108,16 +107,8 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
       res.end(text);
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  const listening = await listenOnLoopback(server);
+  origin = listening.url;
   return {
     origin,
     use(next) {
@@ -137,10 +128,6 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
       recorded = [];
       return out;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: listening.close,
   };
 }

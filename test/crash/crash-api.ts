@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listenOnLoopback } from '../support/loopback-server.js';
 import type { CrashDataset } from './crash-dataset.js';
 
 export interface CrashApi {
@@ -28,7 +28,6 @@ function page<T>(items: readonly T[], query: URLSearchParams): { data: T[]; tota
  * and `GET /events?offset=&limit=`, both as `{ data, total }`.
  */
 export async function startCrashApi(dataset: CrashDataset, latencyMs = 0): Promise<CrashApi> {
-  const sockets = new Set<Socket>();
   let requests = 0;
   const state = { latencyMs };
   const closing = new AbortController();
@@ -64,17 +63,9 @@ export async function startCrashApi(dataset: CrashDataset, latencyMs = 0): Promi
     });
     response.end(text);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     get latencyMs() {
       return state.latencyMs;
     },
@@ -82,11 +73,9 @@ export async function startCrashApi(dataset: CrashDataset, latencyMs = 0): Promi
       state.latencyMs = value;
     },
     requests: () => requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        closing.abort();
-        for (const socket of sockets) socket.destroy();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => {
+      closing.abort();
+      return listening.close();
+    },
   };
 }

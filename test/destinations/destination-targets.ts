@@ -8,6 +8,7 @@ import { qualified, stagingDataset } from '../../src/destinations/sql/sql-identi
 import type { DataType } from '../../src/schema/schema-types.js';
 import { withDuckDb } from '../support/duckdb-reader.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { DUCKDB_TYPES } from './duckdb-column-types.js';
 import { filesystemTarget } from './filesystem-target.js';
 
 export type Row = Record<string, unknown>;
@@ -56,7 +57,7 @@ export function plain(value: unknown): unknown {
 const plainRows = (rows: Row[]) =>
   rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)])));
 
-const uniqueDataset = () => `matrix_${randomBytes(5).toString('hex')}`;
+export const uniqueDataset = () => `matrix_${randomBytes(5).toString('hex')}`;
 
 const COLUMN_TYPES_SQL =
   'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position';
@@ -64,19 +65,7 @@ const COLUMN_TYPES_SQL =
 export const duckdbTarget: DestinationTarget = {
   name: 'duckdb',
   skipReason: undefined,
-  types: {
-    text: 'varchar',
-    double: 'double',
-    bool: 'boolean',
-    timestamp: 'timestamp with time zone',
-    bigint: 'bigint',
-    binary: 'blob',
-    json: 'json',
-    decimal: 'decimal(38,9)',
-    wei: 'decimal(38,0)',
-    date: 'date',
-    time: 'time',
-  },
+  types: DUCKDB_TYPES,
   async create() {
     const temp = await makeTempDir('tributary-matrix-');
     const file = join(temp.dir, 'matrix.duckdb');

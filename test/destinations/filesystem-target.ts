@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -8,7 +7,8 @@ import { completeColumns } from '../../src/destinations/sql/ddl.js';
 import { qualified, quoteIdentifier, quoteLiteral } from '../../src/destinations/sql/sql-identifiers.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import type { DestinationTarget, Row } from './destination-targets.js';
-import { plain } from './destination-targets.js';
+import { plain, uniqueDataset } from './destination-targets.js';
+import { DUCKDB_TYPES } from './duckdb-column-types.js';
 
 /**
  * The filesystem destination (a local folder, Parquet) for the shared destination suite. Its
@@ -20,23 +20,11 @@ import { plain } from './destination-targets.js';
 export const filesystemTarget: DestinationTarget = {
   name: 'filesystem',
   skipReason: undefined,
-  types: {
-    text: 'varchar',
-    double: 'double',
-    bool: 'boolean',
-    timestamp: 'timestamp with time zone',
-    bigint: 'bigint',
-    binary: 'blob',
-    json: 'json',
-    decimal: 'decimal(38,9)',
-    wei: 'decimal(38,0)',
-    date: 'date',
-    time: 'time',
-  },
+  types: DUCKDB_TYPES,
   async create() {
     const temp = await makeTempDir('tributary-matrix-');
     const lake = join(temp.dir, 'lake');
-    const dataset = `matrix_${randomBytes(5).toString('hex')}`;
+    const dataset = uniqueDataset();
     const destination = () => new FilesystemDestination({ bucketUrl: lake });
 
     /** Runs `read` against views of the dataset's current files. */

@@ -11,18 +11,18 @@ export interface TableSnapshot {
 
 export type DatasetSnapshot = Record<string, TableSnapshot>;
 
-const SYSTEM_TABLES = new Set(['_dlt_loads', '_dlt_version', '_dlt_pipeline_state']);
+export const SYSTEM_TABLES = new Set(['_dlt_loads', '_dlt_version', '_dlt_pipeline_state']);
 const INTEGER_TYPES = new Set(['BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'HUGEINT', 'UBIGINT']);
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+export const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * One SQL expression per column that prints the value the same way on every side: integers and
  * dates as text (exact beyond 2^53), timestamps as ISO text with microseconds (UTC ones with `Z`),
  * blobs as hex, json as its text (parsed afterwards); doubles, booleans and text as they are.
  */
-function valueSql(column: string, type: string): string {
+export function valueSql(column: string, type: string): string {
   const q = quote(column);
   if (INTEGER_TYPES.has(type) || type.startsWith('DECIMAL') || type === 'DATE' || type === 'TIME')
     return `CAST(${q} AS VARCHAR)`;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
+import { listenOnLoopback } from '../support/loopback-server.js';
 import { type CliResult, spawnCollect } from '../support/run-cli.js';
 
 /** What a raw handler sees: the path, the query and how many requests came before this one. */
@@ -29,7 +29,6 @@ export interface RawServer {
  */
 export async function startRawServer(handler: RawHandler): Promise<RawServer> {
   const calls: string[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const raw = req.url ?? '/';
     const mark = raw.indexOf('?');
@@ -45,23 +44,11 @@ export async function startRawServer(handler: RawHandler): Promise<RawServer> {
       req,
     );
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     calls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: listening.close,
   };
 }
 

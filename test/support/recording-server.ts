@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-server.js';
 
 /** A request as a route sees it. */
 export interface RouteRequest {
@@ -115,7 +115,6 @@ const hasHeader = (headers: Record<string, string>, name: string) =>
 export async function startRecordingServer(routes: Routes): Promise<RecordingServer> {
   const compiled = compile(routes);
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const at = performance.now();
     const chunks: Buffer[] = [];
@@ -146,26 +145,14 @@ export async function startRecordingServer(routes: Routes): Promise<RecordingSer
       send(res, { status: 404, body: { error: `no route for ${method} ${path}` } });
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     requests,
     calls: () => requests.map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ''}`),
     reset: () => {
       requests.length = 0;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const socket of sockets) socket.destroy();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: listening.close,
   };
 }
