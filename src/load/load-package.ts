@@ -41,6 +41,11 @@ function rowLine(row: Record<string, unknown>): string {
   }
 }
 
+/** Rows as the JSON lines of a package table file, each line ending with a newline. */
+export function rowLines(rows: Array<Record<string, unknown>>): string {
+  return `${rows.map(rowLine).join('\n')}\n`;
+}
+
 function packagesDir(workingDir: string, stage: 'new' | 'normalized' | 'loaded'): string {
   return join(workingDir, 'load', stage);
 }
@@ -93,7 +98,13 @@ export class LoadPackageWriter {
   /** Appends rows of one table; resolves when the stream can take more (back-pressure). */
   async write(table: string, rows: Array<Record<string, unknown>>): Promise<void> {
     if (this.#failure) throw this.#failure;
-    if (rows.length === 0) return;
+    if (rows.length > 0) await this.writeLines(table, rowLines(rows), rows.length);
+  }
+
+  /** Appends `rows` rows of one table already written as JSON lines ({@link rowLines}), text or UTF-8. */
+  async writeLines(table: string, lines: string | Uint8Array, rows: number): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    if (rows === 0) return;
     let entry = this.#streams.get(table);
     if (entry === undefined) {
       const file = `tables/${this.#streams.size}.jsonl`;
@@ -103,9 +114,8 @@ export class LoadPackageWriter {
       entry = { stream, file, rows: 0 };
       this.#streams.set(table, entry);
     }
-    const text = `${rows.map(rowLine).join('\n')}\n`;
-    entry.rows += rows.length;
-    if (!entry.stream.write(text)) await this.#drained(entry.stream);
+    entry.rows += rows;
+    if (!entry.stream.write(lines)) await this.#drained(entry.stream);
     if (this.#failure) throw this.#failure;
   }
 

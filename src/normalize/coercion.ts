@@ -2,6 +2,7 @@ import type { DataType } from '../schema/schema-types.js';
 import { parseJsonText, toCompactJson } from './compact-json.js';
 import { formatPythonFloat } from './float-format.js';
 import {
+  canonicalUtcTimestamp,
   formatDateOf,
   formatTimestamp,
   parseIsoDate,
@@ -27,11 +28,20 @@ const FALSE_TEXT = new Set(['no', 'false', 'f', 'n', '0']);
  * @example coerceValue('0x1f', 'bigint') // { ok: true, value: 31 }
  */
 export function coerceValue(value: unknown, to: DataType): CoerceResult {
-  if (value === null || value === undefined) return { ok: true, value: null };
-  const from = valueDataType(value);
-  if (from === undefined) return FAILED;
-  const result = from === to ? sameType(value, to) : convert(value, from, to);
+  const result = coercedOrUndefined(value, to);
   return result === undefined ? FAILED : { ok: true, value: result };
+}
+
+/**
+ * {@link coerceValue} without the result object, for row coercion, which calls it for every value
+ * of every row: the stored value, or undefined where dlt raises. Null stays null.
+ * @example coercedOrUndefined('0x1f', 'bigint') // 31
+ */
+export function coercedOrUndefined(value: unknown, to: DataType): unknown {
+  if (value === null || value === undefined) return null;
+  const from = valueDataType(value);
+  if (from === undefined) return undefined;
+  return from === to ? sameType(value, to) : convert(value, from, to);
 }
 
 /** Decimals travel as exact decimal text, so no digit is lost on the way to a DECIMAL column. */
@@ -91,7 +101,7 @@ function convert(value: unknown, from: DataType, to: DataType): unknown {
     case 'json':
       return from === 'text' ? parseOrUndefined(value as string) : undefined;
     case 'timestamp':
-      return mapDefined(toMicros(value, from), formatTimestamp);
+      return toTimestampText(value, from);
     case 'date':
       return mapDefined(
         from === 'text' ? textToDateMicros(value as string) : toMicros(value, from),
@@ -125,17 +135,23 @@ function toText(value: unknown, from: DataType): string | undefined {
   }
 }
 
+/**
+ * The canonical timestamp text. A UTC date-time text (most of what APIs send) is rewritten from its
+ * own digits; everything else goes through epoch microseconds, which gives the same text for it.
+ */
+function toTimestampText(value: unknown, from: DataType): string | undefined {
+  const canonical = from === 'text' ? canonicalUtcTimestamp(value as string) : undefined;
+  return canonical ?? mapDefined(toMicros(value, from), formatTimestamp);
+}
+
 /** Epoch microseconds for timestamp coercion: ISO date-time, ISO date (midnight) or unix seconds. */
 function toMicros(value: unknown, from: DataType): bigint | undefined {
   if (from === 'bigint') return unixSecondsToMicros(BigInt(value as number | bigint));
   if (from === 'double') return unixSecondsToMicros(numberOf(value));
   if (from !== 'text') return undefined;
   const text = value as string;
-  const seconds = parsePythonFloat(text);
   return (
-    parseIsoTimestamp(text) ??
-    parseIsoDate(text) ??
-    (seconds === undefined ? undefined : unixSecondsToMicros(seconds))
+    parseIsoTimestamp(text) ?? parseIsoDate(text) ?? mapDefined(parsePythonFloat(text), unixSecondsToMicros)
   );
 }
 

@@ -77,6 +77,28 @@ export function stringifyExact(value: unknown): string {
   return writeIteratively(value, EXACT);
 }
 
+/** An integral double written so that it reads back as one (`2.0`, `-0.0`, `1e+21`). */
+function doubleText(value: number): string {
+  if (!Number.isFinite(value)) return 'null';
+  if (Object.is(value, -0)) return '-0.0';
+  const text = String(value);
+  return /[.eE]/.test(text) ? text : `${text}.0`;
+}
+
+const READABLE: JsonShape = {
+  members: EXACT.members,
+  leaf: (value) => (value instanceof JsonDouble ? doubleText(value.value) : EXACT.leaf(value)),
+};
+
+/**
+ * JSON text that `parseExactJson` reads back as the same value: bigints as exact integers and
+ * integral doubles (`JsonDouble`) with a fraction. For handing parsed records to a worker thread.
+ * @example stringifyReadable([2n ** 64n, new JsonDouble(2)]) // '[18446744073709551616,2.0]'
+ */
+export function stringifyReadable(value: unknown): string {
+  return writeIteratively(value, READABLE);
+}
+
 const CANONICAL: JsonShape = {
   members(value) {
     if (Array.isArray(value)) return { keys: undefined, items: value };

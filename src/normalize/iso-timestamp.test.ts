@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalUtcTimestamp,
   formatDateOf,
   formatTimestamp,
   MAX_TIMESTAMP_MICROS,
@@ -139,6 +141,84 @@ describe('formatTimestamp', () => {
 
   it('round-trips every parsed timestamp', () => {
     for (const [, micros] of DETECTED) expect(parseIsoTimestamp(formatTimestamp(micros))).toBe(micros);
+  });
+});
+
+/** What the general path makes of a text: parse to microseconds, format back. */
+function viaMicros(text: string): string | undefined {
+  const micros = parseIsoTimestamp(text);
+  return micros === undefined ? undefined : formatTimestamp(micros);
+}
+
+/** Date-times close to the fast path's form: fields in and out of range, every separator and offset. */
+const nearlyUtcDateTime = fc
+  .record({
+    year: fc.integer({ min: 0, max: 9999 }),
+    month: fc.integer({ min: 0, max: 13 }),
+    day: fc.integer({ min: 0, max: 32 }),
+    hour: fc.integer({ min: 0, max: 25 }),
+    minute: fc.integer({ min: 0, max: 61 }),
+    second: fc.integer({ min: 0, max: 61 }),
+    separator: fc.constantFrom('T', ' ', 't', '_'),
+    fraction: fc.option(fc.tuple(fc.constantFrom('.', ','), fc.stringMatching(/^\d{0,10}$/))),
+    offset: fc.constantFrom('', 'Z', 'z', '+00:00', '-00:00', '+0000', '+00', '+01:00', '-05:30', ' Z'),
+  })
+  .map(
+    (f) =>
+      `${String(f.year).padStart(4, '0')}-${String(f.month).padStart(2, '0')}-${String(f.day).padStart(2, '0')}` +
+      `${f.separator}${String(f.hour).padStart(2, '0')}:${String(f.minute).padStart(2, '0')}:` +
+      `${String(f.second).padStart(2, '0')}${f.fraction ? f.fraction.join('') : ''}${f.offset}`,
+  );
+
+describe('canonicalUtcTimestamp', () => {
+  it('writes what parsing and formatting write, for UTC date-times with seconds', () => {
+    expect(canonicalUtcTimestamp('2024-03-05T10:20:30Z')).toBe('2024-03-05T10:20:30.000000+00:00');
+    expect(canonicalUtcTimestamp('2024-03-05 10:20:30.5')).toBe('2024-03-05T10:20:30.500000+00:00');
+    expect(canonicalUtcTimestamp('2024-03-05T10:20:30,1234567+00:00')).toBe(
+      '2024-03-05T10:20:30.123456+00:00',
+    );
+    const canonical = '2024-02-29T23:59:59.999999+00:00';
+    expect(canonicalUtcTimestamp(canonical)).toBe(canonical);
+  });
+
+  it('leaves other forms, and impossible dates, to the general path', () => {
+    for (const text of [
+      '2024-03-05T10:20Z',
+      '2024-03-05T10:20:30+02:00',
+      '20240305T102030Z',
+      '2024-02-30T10:00:00Z',
+    ])
+      expect(canonicalUtcTimestamp(text)).toBeUndefined();
+    for (const text of NOT_DETECTED) expect(canonicalUtcTimestamp(text)).toBeUndefined();
+  });
+
+  it('agrees with the general path wherever it answers', () => {
+    fc.assert(
+      fc.property(nearlyUtcDateTime, (text) => {
+        const fast = canonicalUtcTimestamp(text);
+        if (fast !== undefined) expect(fast).toBe(viaMicros(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('answers for every valid UTC date-time with seconds, so the fast path is really taken', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59.999Z'),
+          noInvalidDate: true,
+        }),
+        fc.constantFrom('Z', '+00:00', ''),
+        (date, offset) => {
+          const text = date.toISOString().replace('Z', offset);
+          expect(canonicalUtcTimestamp(text)).toBe(viaMicros(text));
+          expect(viaMicros(text)).toBeDefined();
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

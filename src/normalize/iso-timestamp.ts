@@ -49,6 +49,35 @@ export function parseIsoTimestamp(s: string): bigint | undefined {
   return toMicros([year, month, day, hour, minute, second, fraction], 0);
 }
 
+// An extended date-time already in UTC (or without an offset, which is UTC here), with seconds: what
+// APIs send most (`2024-03-05T10:20:30Z`, `…30.123Z`, and the canonical `…30.123456+00:00` itself).
+const UTC_EXTENDED = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:Z|\+00:00)?$/;
+
+/**
+ * The canonical text ({@link formatTimestamp}) of a UTC extended date-time with seconds, built from its
+ * own digits: for these the round trip through epoch microseconds (BigInt arithmetic and calendar
+ * conversions both ways) gives back the same fields. Undefined for every other form, valid or not:
+ * the caller then takes {@link parseIsoTimestamp} and {@link formatTimestamp}.
+ * @example canonicalUtcTimestamp('2024-03-05T10:20:30.5Z') // '2024-03-05T10:20:30.500000+00:00'
+ */
+export function canonicalUtcTimestamp(s: string): string | undefined {
+  const match = UTC_EXTENDED.exec(s);
+  if (!match) return undefined;
+  const [, year = '', month = '', day = '', hour = '', minute = '', second = '', fraction = ''] = match;
+  const [y, mo, d, h, mi, sec] = [
+    Number(year),
+    Number(month),
+    Number(day),
+    Number(hour),
+    Number(minute),
+    Number(second),
+  ];
+  const valid = isValidDateTime(y, mo, d, h, mi, sec);
+  return valid
+    ? `${year}-${month}-${day}T${hour}:${minute}:${second}.${sixDigits(fraction)}+00:00`
+    : undefined;
+}
+
 function withOffset(fields: Fields, offset: string | undefined): bigint | undefined {
   const offsetSeconds = parseOffset(offset);
   return offsetSeconds === undefined ? undefined : toMicros(fields, offsetSeconds);
@@ -77,11 +106,21 @@ function toMicros(fields: Fields, offsetSeconds: number): bigint | undefined {
   const h = Number(hour);
   const mi = Number(minute);
   const sec = Number(second);
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) {
-    return undefined;
-  }
+  if (!isValidDateTime(y, mo, d, h, mi, sec)) return undefined;
   const seconds = daysFromCivil(y, mo, d) * SECONDS_PER_DAY + h * 3600 + mi * 60 + sec - offsetSeconds;
-  return BigInt(seconds) * MICROS_PER_SECOND + BigInt(fraction.slice(0, 6).padEnd(6, '0'));
+  return BigInt(seconds) * MICROS_PER_SECOND + BigInt(sixDigits(fraction));
+}
+
+/** A real calendar date in years 1–9999 (four digits) and a time of day without leap seconds. */
+function isValidDateTime(y: number, mo: number, d: number, h: number, mi: number, sec: number): boolean {
+  return (
+    y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && sec <= 59
+  );
+}
+
+/** Microsecond digits of a fraction: cut beyond 6 digits, as Python does, and zero-padded. */
+function sixDigits(fraction: string): string {
+  return fraction.slice(0, 6).padEnd(6, '0');
 }
 
 function parseOffset(offset: string | undefined): number | undefined {

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from './json-values.js';
+import { JsonDouble, type JsonObject, type JsonValue } from './json-values.js';
 
 /** Invalid JSON text, with the character position where reading stopped. */
 export class JsonSyntaxError extends SyntaxError {
@@ -14,6 +14,21 @@ export class JsonSyntaxError extends SyntaxError {
 
 /** Turns a number literal (already checked against the JSON grammar) into a value. */
 export type NumberReader = (literal: string) => JsonValue;
+
+const INTEGER = /^-?\d+$/;
+
+/**
+ * Keeps what `JSON.parse` loses: integers beyond ±2^53 become exact `bigint`s, and integral
+ * floats (`1.0`) stay floats (`JsonDouble`), so types are inferred as dlt infers them.
+ */
+export function readExactNumber(text: string): number | bigint | JsonDouble {
+  if (INTEGER.test(text)) {
+    const value = Number(text);
+    return Number.isSafeInteger(value) ? value : BigInt(text);
+  }
+  const value = Number(text);
+  return Number.isInteger(value) ? new JsonDouble(value) : value;
+}
 
 type Frame =
   | { array: JsonValue[]; object?: undefined }
@@ -167,4 +182,9 @@ function setKey(object: JsonObject, key: string, value: JsonValue): void {
   } else {
     object[key] = value;
   }
+}
+
+/** JSON text read with {@link readExactNumber}: the values `stringifyReadable` wrote. */
+export function parseExactJson(text: string): JsonValue {
+  return parseJsonWith(text, readExactNumber);
 }

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TributaryError } from '../errors/tributary-error.js';
-import { createNaming, normalizeIdentifier, normalizePath, PATH_SEPARATOR, shortenPath } from './naming.js';
+import {
+  createNaming,
+  isBlank,
+  normalizeIdentifier,
+  normalizePath,
+  PATH_SEPARATOR,
+  shortenIdentifier,
+  shortenPath,
+  stripWhitespace,
+} from './naming.js';
 import { EmptyIdentifierError } from './normalize-errors.js';
 
 // Property tests: whatever a server sends as a key, naming ends in a usable name or a typed error.
@@ -119,6 +128,40 @@ describe('naming under arbitrary keys', () => {
         if (max !== undefined) expect(codePoints(joined)).toBeLessThanOrEqual(max);
         if (codePoints(fragments.join(PATH_SEPARATOR)) > (max ?? Number.POSITIVE_INFINITY)) return;
         expect(normalizePath(joined, max)).toBe(joined);
+      }),
+      NUM_RUNS,
+    );
+  });
+
+  it("isBlank is Python's `not s or s.isspace()`, whatever the first character", () => {
+    const blankish = fc.string({
+      unit: fc.constantFrom(' ', '\t', '\x1c', '\x85', '\u00a0', '\u3000', '\ufeff', 'a', '~', '!'),
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(fc.oneof(keyText, blankish), (text) => {
+        expect(isBlank(text)).toBe(stripWhitespace(text) === '');
+      }),
+      NUM_RUNS,
+    );
+  });
+
+  it('shortens one joined path as it shortens the same path given in fragments', () => {
+    fc.assert(
+      fc.property(fc.array(keyText, { minLength: 1, maxLength: 4 }), maxLength, (keys, max) => {
+        const path = keys.join(PATH_SEPARATOR);
+        expect(shortenPath(max, [path])).toBe(shortenPath(max, ['', path, ' ']));
+      }),
+      NUM_RUNS,
+    );
+  });
+
+  it('leaves a name of at most maxLength code points as it is, and cuts every longer one', () => {
+    fc.assert(
+      fc.property(keyText, maxLength, (name, max) => {
+        const shortened = shortenIdentifier(name, name, max);
+        if (max === undefined || codePoints(name) <= max) expect(shortened).toBe(name);
+        else expect(codePoints(shortened)).toBe(max);
       }),
       NUM_RUNS,
     );

@@ -39,6 +39,9 @@ export function stripWhitespace(s: string): string {
 
 /** True for `''` and whitespace-only strings (Python `not s or s.isspace()`). */
 export function isBlank(s: string): boolean {
+  // Names start with a printable ASCII character (`!`..`~`, none of them space) nearly always.
+  const first = s.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false;
   return PY_BLANK.test(s);
 }
 
@@ -81,8 +84,16 @@ export function shortenFragments(maxLength: number | undefined, ...fragments: st
 
 /** {@link shortenFragments} taking an array, for paths too long to spread into arguments. */
 export function shortenPath(maxLength: number | undefined, fragments: readonly string[]): string {
-  const path = fragments.filter((fragment) => !isBlank(fragment)).join(PATH_SEPARATOR);
+  // Flattening passes one path joined already, for every nested column and table of every record.
+  const path =
+    fragments.length === 1
+      ? nonBlank(fragments[0] as string)
+      : fragments.filter((fragment) => !isBlank(fragment)).join(PATH_SEPARATOR);
   return shortenIdentifier(path, path, maxLength);
+}
+
+function nonBlank(fragment: string): string {
+  return isBlank(fragment) ? '' : fragment;
 }
 
 /**
@@ -95,7 +106,8 @@ export function shortenIdentifier(
   tagSource: string,
   maxLength: number | undefined,
 ): string {
-  if (!maxLength) return normalized;
+  // No longer in UTF-16 units is no longer in code points: most names end here, without a scan.
+  if (!maxLength || normalized.length <= maxLength) return normalized;
   // Python counts code points; non-ASCII survives normalization only as Unicode digits.
   const chars = NON_ASCII.test(normalized) ? Array.from(normalized) : undefined;
   const length = chars ? chars.length : normalized.length;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { JsonValue } from './json-values.js';
-import { createNaming } from './naming.js';
+import { isJsonObject, type JsonObject, type JsonValue } from './json-values.js';
+import { createNaming, normalizePath } from './naming.js';
 import { NameCollisionError } from './normalize-errors.js';
 import { flatten, naming, ROOT } from './relational.fixture.js';
 import { flattenRecord } from './relational.js';
@@ -35,6 +35,50 @@ describe('flattenRecord beyond dlt', () => {
     expect(() => flatten({ items: [1], Items: [2] })).toThrow('to the nested table "items" of table "t"');
     expect(() => flatten({ l: [{ '': 2, ' ': 3 }] })).toThrow('of table "t__l"');
     expect(() => flatten({ userId: null, user_id: 1 })).toThrow(NameCollisionError);
+  });
+
+  it('refuses exactly the records where two key paths share a column or a nested table', () => {
+    // The names every key path takes, worked out independently of the flattener's bookkeeping.
+    const names = (
+      object: JsonObject,
+      prefix = '',
+      out = { columns: [] as string[], lists: [] as string[] },
+    ) => {
+      for (const [key, value] of Object.entries(object)) {
+        const name = normalizePath(key) || '_empty';
+        const path = prefix === '' ? name : `${prefix}__${name}`;
+        if (isJsonObject(value)) names(value, path, out);
+        else if (Array.isArray(value)) out.lists.push(path);
+        else out.columns.push(path);
+      }
+      return out;
+    };
+    const hasDuplicate = (list: string[]) => new Set(list).size < list.length;
+    const key = fc.constantFrom('id', 'Id', 'userId', 'user_id', 'a', 'A', 'a__b', 'b', '', '__', 'list');
+    const leaf = fc.oneof(fc.constant(null), fc.integer(), fc.constant([1]), fc.constant([]));
+    const record = fc.letrec((tie) => ({
+      object: fc.dictionary(key, fc.oneof({ depthSize: 'small' }, leaf, tie('object')), { maxKeys: 5 }),
+    })).object as fc.Arbitrary<JsonObject>;
+    let refused = 0;
+    fc.assert(
+      fc.property(record, (object) => {
+        const { columns, lists } = names(object);
+        const collides = hasDuplicate(columns) || hasDuplicate(lists);
+        try {
+          const [root] = flatten(object);
+          expect(collides).toBe(false);
+          expect(Object.keys(root!.row)).toHaveLength(columns.length + 2);
+        } catch (error) {
+          if (!(error instanceof NameCollisionError)) throw error;
+          refused++;
+          expect(collides).toBe(true);
+          const [first, second] = error.collision.sources;
+          expect(first).not.toEqual(second);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(refused).toBeGreaterThan(0);
   });
 
   it('allows keys that share a normalized prefix but not a column', () => {

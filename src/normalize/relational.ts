@@ -2,7 +2,7 @@ import { toCompactJson } from './compact-json.js';
 import { formatPythonFloat } from './float-format.js';
 import { isJsonObject, JsonDouble, type JsonObject, type JsonValue } from './json-values.js';
 import { type Naming, PATH_SEPARATOR } from './naming.js';
-import { NameCollisionError } from './normalize-errors.js';
+import { type NameCollision, NameCollisionError } from './normalize-errors.js';
 import { childRowId, randomRowId } from './row-ids.js';
 
 /** System column names (identical under `snake_case` normalization). */
@@ -129,9 +129,14 @@ interface PendingDict {
   level: number;
   /** Joined normalized key path of this dict inside the row ('' at the top). */
   prefix: string;
-  /** Raw keys leading to this dict, for error messages. */
+  /** Raw keys leading to this dict, for error messages; kept only when explaining a collision. */
   source: readonly string[];
 }
+
+/** Which raw key path claimed each name, to say which two keys collide. */
+type KeySources = Record<NameCollision['kind'], Map<string, readonly string[]>>;
+
+const NO_SOURCE: readonly string[] = [];
 
 class Flattener {
   constructor(
@@ -148,31 +153,56 @@ class Flattener {
     object: JsonObject,
     level: number,
   ): { row: Record<string, unknown>; lists: NestedList[] } {
+    return this.walk(table, object, level, undefined);
+  }
+
+  /**
+   * The walk behind {@link flatten}. A second key for a name is found from what was built (the row's
+   * columns, the list paths); which raw keys they were is needed only for the error, so the key paths
+   * (an array per key per record) are kept only by a second walk, `sources` given, that throws it.
+   */
+  private walk(
+    table: string,
+    object: JsonObject,
+    level: number,
+    sources: KeySources | undefined,
+  ): { row: Record<string, unknown>; lists: NestedList[] } {
     const row: Record<string, unknown> = {};
     const lists: NestedList[] = [];
-    const columnSources = new Map<string, string[]>();
-    const listSources = new Map<string, string[]>();
-    const stack: PendingDict[] = [{ object, level, prefix: '', source: [] }];
+    let listPaths: Set<string> | undefined;
+    const stack: PendingDict[] = [{ object, level, prefix: '', source: NO_SOURCE }];
     for (let dict = stack.pop(); dict !== undefined; dict = stack.pop()) {
-      for (const [key, value] of Object.entries(dict.object)) {
+      for (const key of Object.keys(dict.object)) {
+        const value = dict.object[key] as JsonValue;
         const name = this.normalizeKey(key);
         const path = dict.prefix === '' ? name : `${dict.prefix}${PATH_SEPARATOR}${name}`;
         const column = dict.prefix === '' ? name : this.naming.shortenFragments(path);
-        const source = [...dict.source, key];
+        const source = sources ? [...dict.source, key] : NO_SOURCE;
         if ((isJsonObject(value) || Array.isArray(value)) && !this.keepsWhole(table, column, dict.level)) {
           if (isJsonObject(value)) {
             stack.push({ object: value, level: dict.level - 1, prefix: path, source });
-          } else {
-            claim(listSources, path, source, table, 'nested table');
-            lists.push({ path, items: value });
+            continue;
           }
+          if (sources) claim(sources['nested table'], path, source, table, 'nested table');
+          listPaths ??= new Set();
+          if (listPaths.has(path)) return this.explainCollision(table, object, level);
+          listPaths.add(path);
+          lists.push({ path, items: value });
           continue;
         }
-        claim(columnSources, column, source, table, 'column');
+        if (sources) claim(sources.column, column, source, table, 'column');
+        // Every column of the row so far came from one key: this is a second key for the name.
+        if (Object.hasOwn(row, column)) return this.explainCollision(table, object, level);
         row[column] = value;
       }
     }
     return { row, lists };
+  }
+
+  /** Walks again keeping every key path, which throws the {@link NameCollisionError} naming both keys. */
+  private explainCollision(table: string, object: JsonObject, level: number): never {
+    this.walk(table, object, level, { column: new Map(), 'nested table': new Map() });
+    throw new Error(`flattening ${table} met a name twice, but not when walked again`);
   }
 
   private keepsWhole(table: string, column: string, level: number): boolean {
@@ -188,12 +218,13 @@ class Flattener {
   }
 }
 
+/** Records which key path claimed `name`; throws {@link NameCollisionError} if one did before. */
 function claim(
-  sources: Map<string, string[]>,
+  sources: Map<string, readonly string[]>,
   name: string,
-  source: string[],
+  source: readonly string[],
   table: string,
-  kind: 'column' | 'nested table',
+  kind: NameCollision['kind'],
 ): void {
   const previous = sources.get(name);
   if (previous !== undefined)

@@ -1,3 +1,5 @@
+import { hash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonDouble } from './json-values.js';
 import { childRowId, keyHashRowId, randomRowId, rowHashId } from './row-ids.js';
@@ -16,6 +18,17 @@ describe('childRowId', () => {
     expect(childRowId('xckkyP06CR5now', 'dim_test__c2', 0)).toBe('DVp8ashfqPeSOA');
     expect(childRowId('jEXQRbJE06voSA', 'dim_test__c2', 0)).toBe('fnGe0kXmwR/ncw');
     expect(childRowId('jEXQRbJE06voSA', 'dim_test__c2', 1)).toBe('HScKaAcv1HMq3Q');
+  });
+
+  it('is the first 10 bytes of shake_128 in base64 for any text, non-ASCII included', () => {
+    const reference = (text: string) => hash('shake128', text, 'buffer').subarray(0, 10).toString('base64');
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.nat(1000), (table, index) => {
+        const id = childRowId('xckkyP06CR5now', table, index);
+        expect(`${id}==`).toBe(reference(`xckkyP06CR5now_${table}_${index}`));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('changes when the table or the parent changes', () => {

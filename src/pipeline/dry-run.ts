@@ -111,12 +111,7 @@ export async function dryRun(source: RestApiSource, options: DryRunOptions): Pro
   const naming = createNaming(destination.capabilities.maxIdentifierLength);
   const evolver = new SchemaEvolver(emptySchema(source.name), naming, source.detections);
   const rows: Record<string, number> = {};
-  const sink = {
-    loadId: newLoadId(),
-    write: async (table: string, batch: Array<Record<string, unknown>>) => {
-      rows[table] = (rows[table] ?? 0) + batch.length;
-    },
-  };
+  const loadId = newLoadId();
   const results = new Map<string, DryRunResource>();
 
   const check = async (plan: ResourcePlan, parent: Bindings['parent']): Promise<JsonValue[]> => {
@@ -163,7 +158,11 @@ export async function dryRun(source: RestApiSource, options: DryRunOptions): Pro
         );
         if (incremental) records = incremental.filter(records).kept;
         result.records = records.length;
-        if (plan.selected) await new ResourceTableWriter(plan, naming, evolver, sink).write(records);
+        if (plan.selected) {
+          for (const [table, batch] of new ResourceTableWriter(plan, naming, evolver, loadId).rows(records)) {
+            rows[table] = (rows[table] ?? 0) + batch.length;
+          }
+        }
         return records;
       }
       return [];

@@ -52,6 +52,8 @@ export type TributaryEvent =
       records: number;
       stopReason: string | undefined;
     }
+  /** Normalizing moved to a worker thread after this many records (docs/performance.md). */
+  | { type: 'normalize_worker'; records: number }
   | { type: 'pending_package'; loadId: string }
   | { type: 'load_started'; loadId: string; tables: string[] }
   | { type: 'load_finished'; loadId: string; rows: Record<string, number> }

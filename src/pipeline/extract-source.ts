@@ -9,20 +9,17 @@ import { forEachLimited } from '../extract/limited-concurrency.js';
 import { paginateResource } from '../extract/paginate-resource.js';
 import { applyProcessingSteps } from '../extract/processing-steps.js';
 import type { Bindings } from '../extract/request/endpoint-request.js';
-import type { LoadPackageWriter } from '../load/load-package.js';
 import { isJsonObject, type JsonValue } from '../normalize/json-values.js';
-import type { Naming } from '../normalize/naming.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { SchemaEvolver } from '../schema/schema-evolver.js';
-import { ResourceTableWriter } from './resource-table-writer.js';
+import type { StoredSchema } from '../schema/schema-types.js';
+import type { RecordNormalizer } from './record-normalizer.js';
 
 export interface ExtractContext {
   source: RestApiSource;
   http: HttpClient;
   runtime: Runtime;
-  naming: Naming;
-  evolver: SchemaEvolver;
-  writer: LoadPackageWriter;
+  /** Turns records into rows of the load package (on this thread, then on a worker thread). */
+  normalizer: RecordNormalizer;
   /** `sources.<source>` of the previous pipeline state. */
   sourceState: Record<string, unknown>;
   /** Requests at once per host; also how many resources and child fetches run together. */
@@ -31,10 +28,11 @@ export interface ExtractContext {
   onFailure?: (error: unknown) => void;
 }
 
-/** What extraction leaves: the root tables written and the new `sources.<source>` state. */
+/** What extraction leaves: the root tables written, the new `sources.<source>` state, the evolved schema. */
 export interface ExtractResult {
   rootTables: string[];
   sourceState: Record<string, unknown>;
+  schema: StoredSchema;
 }
 
 interface ResourceRun {
@@ -42,7 +40,8 @@ interface ResourceRun {
   children: ResourceRun[];
   auth: Authenticator | undefined;
   incremental: IncrementalCursor | undefined;
-  table: ResourceTableWriter | undefined;
+  /** The root table, for a selected resource (it writes rows). */
+  table: string | undefined;
   pages: number;
   records: number;
   stopReason: string | undefined;
@@ -97,7 +96,7 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       incremental: plan.incremental
         ? new IncrementalCursor(plan.incremental, stored[plan.incremental.cursor_path], plan.primaryKey)
         : undefined,
-      table: plan.selected ? new ResourceTableWriter(plan, ctx.naming, ctx.evolver, ctx.writer) : undefined,
+      table: plan.selected ? ctx.normalizer.addResource(plan) : undefined,
       pages: 0,
       records: 0,
       stopReason: undefined,
@@ -138,24 +137,26 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       );
       let stop = false;
       if (run.incremental) ({ kept: records, stop } = run.incremental.filter(records));
-      const normalizeStart = performance.now();
-      const rows = (await run.table?.write(records)) ?? 0;
-      const normalizeMs = performance.now() - normalizeStart;
       // A child's total is per parent record: only a top-level resource knows its whole walk.
       const expectedPages = run.plan.parent === undefined ? page.first?.expectedPages : undefined;
       run.pages++;
       run.records += records.length;
       run.stopReason = stop ? 'incremental: past the end of the window (row_order)' : page.stopReason;
-      ctx.runtime.emit({
+      const pageEvent = {
         type: 'page',
         resource: run.plan.name,
         page: run.pages,
         records: records.length,
         totalRecords: run.records,
-        rows,
-        normalizeMs,
         ...(expectedPages === undefined ? {} : { expectedPages }),
-      });
+      } as const;
+      // The page is reported once its rows are in the package (with a worker, a little later).
+      if (run.table === undefined) ctx.runtime.emit({ ...pageEvent, rows: 0, normalizeMs: 0 });
+      else {
+        await ctx.normalizer.write(run.plan.name, records, (rows, normalizeMs) =>
+          ctx.runtime.emit({ ...pageEvent, rows, normalizeMs }),
+        );
+      }
       for (const child of run.children) {
         // Children of different parent records may be fetched together; their rows land in any order.
         await forEachLimited(
@@ -173,6 +174,7 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
   for (const run of runs.values()) run.children = run.children.filter(needed);
   const roots = [...runs.values()].filter((run) => run.plan.parent === undefined && needed(run));
   await forEachLimited(roots, ctx.concurrency, (run) => execute(run, undefined), ctx.onFailure);
+  const schema = await ctx.normalizer.finish();
 
   const resources = { ...(ctx.sourceState.resources as Record<string, unknown> | undefined) };
   for (const run of runs.values()) {
@@ -183,10 +185,11 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       records: run.records,
       stopReason: run.stopReason,
     });
-    if (run.table && run.table.discardedRows > 0) {
+    const discarded = run.table === undefined ? 0 : ctx.normalizer.discardedRows(run.plan.name);
+    if (discarded > 0) {
       ctx.runtime.emit({
         type: 'warning',
-        message: `resource ${run.plan.name}: ${run.table.discardedRows} rows discarded by the schema contract`,
+        message: `resource ${run.plan.name}: ${discarded} rows discarded by the schema contract`,
       });
     }
     const state = run.incremental?.state();
@@ -198,6 +201,6 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       };
     }
   }
-  const rootTables = [...runs.values()].flatMap((run) => (run.table ? [run.table.table] : []));
-  return { rootTables, sourceState: { ...ctx.sourceState, resources } };
+  const rootTables = [...runs.values()].flatMap((run) => (run.table ? [run.table] : []));
+  return { rootTables, sourceState: { ...ctx.sourceState, resources }, schema };
 }

@@ -1,16 +1,15 @@
-import type { ResourcePlan } from '../config/rest-api-source.js';
-import type { LoadPackageWriter } from '../load/load-package.js';
 import { isJsonObject, type JsonValue } from '../normalize/json-values.js';
 import type { Naming } from '../normalize/naming.js';
 import { type FlattenOptions, flattenRecord } from '../normalize/relational.js';
 import { keyHashRowId, rowHashId } from '../normalize/row-ids.js';
 import type { RowContext, SchemaEvolver } from '../schema/schema-evolver.js';
+import type { TablePlan } from './normalize-worker-protocol.js';
 
-/** Where rows go: the load package, or (dry run) a counter in memory. */
-export type RowSink = Pick<LoadPackageWriter, 'loadId' | 'write'>;
+/** Rows of a batch of records, per table, in the order they came. */
+export type TableRows = Map<string, Array<Record<string, unknown>>>;
 
 /** dlt propagates `_dlt_root_id` to nested tables for these merge strategies (reference §2.3). */
-function needsRootKey(plan: ResourcePlan): boolean {
+function needsRootKey(plan: TablePlan): boolean {
   return plan.writeDisposition === 'merge' && plan.mergeStrategy !== 'scd2';
 }
 
@@ -19,25 +18,52 @@ function recordKey(record: JsonValue, primaryKey: string[], index: number): stri
   return primaryKey.map((key) => `${key}=${String(record[key] ?? null)}`).join(', ');
 }
 
+/** Names a record in error messages; the text is built only when one is raised, not per record. */
+class RecordContext implements RowContext {
+  readonly resource: string;
+  readonly #record: JsonValue;
+  readonly #primaryKey: string[];
+  readonly #index: number;
+
+  constructor(resource: string, record: JsonValue, primaryKey: string[], index: number) {
+    this.resource = resource;
+    this.#record = record;
+    this.#primaryKey = primaryKey;
+    this.#index = index;
+  }
+
+  get recordKey(): string {
+    return recordKey(this.#record, this.#primaryKey, this.#index);
+  }
+}
+
 /**
  * Turns one resource's records into rows of its tables: flattened (dlt's relational normalizer),
- * coerced into the evolving schema, appended to the load package table by table.
+ * coerced into the evolving schema, table by table.
  */
 export class ResourceTableWriter {
   readonly table: string;
-  readonly #plan: ResourcePlan;
+  readonly #plan: TablePlan;
   readonly #naming: Naming;
   readonly #evolver: SchemaEvolver;
-  readonly #writer: RowSink;
-  #records = 0;
+  readonly #loadId: string;
+  #records: number;
   /** Rows the schema contract discarded (with their nested rows). */
   discardedRows = 0;
 
-  constructor(plan: ResourcePlan, naming: Naming, evolver: SchemaEvolver, writer: RowSink) {
+  /** @param options.recordsBefore records of the resource normalized elsewhere (they number error messages). */
+  constructor(
+    plan: TablePlan,
+    naming: Naming,
+    evolver: SchemaEvolver,
+    loadId: string,
+    options: { recordsBefore?: number } = {},
+  ) {
     this.#plan = plan;
     this.#naming = naming;
     this.#evolver = evolver;
-    this.#writer = writer;
+    this.#loadId = loadId;
+    this.#records = options.recordsBefore ?? 0;
     this.table = naming.normalizePath(plan.tableName);
     evolver.declareRootTable(this.table, {
       resource: plan.name,
@@ -64,34 +90,39 @@ export class ResourceTableWriter {
     return {};
   }
 
-  /** Writes the records' rows; returns how many rows (all tables) went into the package. */
-  async write(records: JsonValue[]): Promise<number> {
+  /** How every record of this resource is flattened; the same for all its records. */
+  #flattenOptions(): FlattenOptions {
     const plan = this.#plan;
     const evolver = this.#evolver;
-    const isJsonColumn = (table: string, column: string) =>
-      evolver.schema.tables[table]?.columns[column]?.data_type === 'json';
-    const batches = new Map<string, Array<Record<string, unknown>>>();
+    return {
+      ...this.#rootId(),
+      table: this.table,
+      naming: this.#naming,
+      loadId: this.#loadId,
+      rootKey: needsRootKey(plan),
+      isJsonColumn: (table, column) => evolver.schema.tables[table]?.columns[column]?.data_type === 'json',
+      ...(plan.maxTableNesting === undefined ? {} : { maxNesting: plan.maxTableNesting }),
+    };
+  }
+
+  /** The records' rows per table; the schema evolves with them. */
+  rows(records: JsonValue[]): TableRows {
+    const plan = this.#plan;
+    const evolver = this.#evolver;
+    const options = this.#flattenOptions();
+    const batches: TableRows = new Map();
     records.forEach((record, index) => {
-      const context: RowContext = {
-        resource: plan.name,
-        recordKey: recordKey(record, plan.primaryKey, this.#records + index),
-      };
-      const rows = flattenRecord(record, {
-        ...this.#rootId(),
-        table: this.table,
-        naming: this.#naming,
-        loadId: this.#writer.loadId,
-        rootKey: needsRootKey(plan),
-        isJsonColumn,
-        ...(plan.maxTableNesting === undefined ? {} : { maxNesting: plan.maxTableNesting }),
-      });
-      // Rows come parent first; a row the contract discards takes its nested rows with it.
-      const discarded = new Set<unknown>();
+      const context = new RecordContext(plan.name, record, plan.primaryKey, this.#records + index);
+      const rows = flattenRecord(record, options);
+      // Rows come parent first; a row the contract discards takes its nested rows with it. Discards
+      // are rare: the set is made for the first one.
+      let discarded: Set<unknown> | undefined;
       for (const { table, parentTable, row } of rows) {
-        const coerced = discarded.has(row._dlt_parent_id)
+        const coerced = discarded?.has(row._dlt_parent_id)
           ? undefined
           : evolver.coerceRow(table, parentTable, row, context);
         if (coerced === undefined) {
+          discarded ??= new Set();
           discarded.add(row._dlt_id);
           this.discardedRows++;
           continue;
@@ -102,11 +133,6 @@ export class ResourceTableWriter {
       }
     });
     this.#records += records.length;
-    let written = 0;
-    for (const [table, rows] of batches) {
-      await this.#writer.write(table, rows);
-      written += rows.length;
-    }
-    return written;
+    return batches;
   }
 }

@@ -16,6 +16,7 @@ import { extractSource } from './extract-source.js';
 import { newLoadId } from './load-id.js';
 import { PipelineSession } from './pipeline-session.js';
 import { PipelineTrace } from './pipeline-trace.js';
+import { RecordNormalizer } from './record-normalizer.js';
 import { RunRecorder } from './run-recorder.js';
 import type { RunReport } from './run-report.js';
 
@@ -33,6 +34,11 @@ export interface PipelineOptions extends CassetteOptions {
   concurrency?: number;
   /** Path of a JSON run report (docs/run-report.md), written when the run ends, also when it fails. */
   report?: string;
+  /**
+   * Records normalized on the pipeline's thread before a worker thread takes normalizing over
+   * (default 5000; `Infinity`: never), so that a large CPU-bound run uses a second core.
+   */
+  normalizeWorkerAfter?: number;
 }
 
 /** Concurrency when neither the config nor the caller sets one. */
@@ -70,29 +76,37 @@ async function extractPackage(source: RestApiSource, session: PipelineSession, o
     signal: extractSignal,
   });
   const naming = createNaming(destination.capabilities.maxIdentifierLength);
-  const evolver = new SchemaEvolver(structuredClone(schema), naming, source.detections);
+  const normalizer = new RecordNormalizer({
+    naming,
+    evolver: new SchemaEvolver(structuredClone(schema), naming, source.detections),
+    detections: source.detections,
+    sink: writer,
+    ...(options.normalizeWorkerAfter === undefined ? {} : { workerAfter: options.normalizeWorkerAfter }),
+    onFailure: () => failFast.abort(),
+    onHandOver: (records) => runtime.emit({ type: 'normalize_worker', records }),
+  });
   let extracted: Awaited<ReturnType<typeof extractSource>>;
   try {
     extracted = await extractSource({
       source,
       http,
       runtime,
-      naming,
-      evolver,
-      writer,
+      normalizer,
       sourceState: (previousState?.sources[source.name] ?? {}) as Record<string, unknown>,
       concurrency,
       onFailure: () => failFast.abort(),
     });
   } catch (error) {
     await writer.discard();
-    throw error;
+    // A failure in the normalize worker stops the requests; the cause, not their abort, is the error.
+    throw normalizer.failure ?? error;
   } finally {
     failFast.abort();
+    await normalizer.close();
     await http.close();
     await cassette?.close();
   }
-  bumpSchemaVersion(evolver.schema);
+  bumpSchemaVersion(extracted.schema);
   const { state, changed } = nextState(previousState, {
     sources: { ...previousState?.sources, [source.name]: extracted.sourceState },
     pipeline_name: session.pipelineName,
@@ -111,7 +125,7 @@ async function extractPackage(source: RestApiSource, session: PipelineSession, o
       // Also when the destination lacks it (a new database for a known pipeline).
       state: changed || remote?._version_hash !== state._version_hash ? state : undefined,
     },
-    evolver.schema,
+    extracted.schema,
   );
 }
 

@@ -1,6 +1,6 @@
 import type { ColumnHints } from '../config/config-schema.js';
 import { TributaryError } from '../errors/tributary-error.js';
-import { type CoerceResult, coerceValue } from '../normalize/coercion.js';
+import { coercedOrUndefined, coerceValue } from '../normalize/coercion.js';
 import type { Naming } from '../normalize/naming.js';
 import {
   DEFAULT_DETECTIONS,
@@ -8,7 +8,14 @@ import {
   inferDataType,
   valueDataType,
 } from '../normalize/type-inference.js';
-import { type ContractVerdict, contractVerdict, EVOLVE_ALL, type SchemaContract } from './schema-contract.js';
+import {
+  type ContractEntity,
+  type ContractMode,
+  type ContractVerdict,
+  contractVerdict,
+  EVOLVE_ALL,
+  type SchemaContract,
+} from './schema-contract.js';
 import type { ColumnSchema, DataType, StoredSchema, TableSchema, WriteDisposition } from './schema-types.js';
 import { SYSTEM_COLUMNS } from './system-columns.js';
 
@@ -69,16 +76,33 @@ export class SchemaEvolver {
   readonly #required = new Map<string, Map<string, RequiredReason>>();
 
   readonly #detections: readonly Detection[];
+  /** Tables this evolver has stored a row into, and so marked as having seen data. */
+  readonly #marked = new WeakSet<TableSchema>();
 
-  constructor(schema: StoredSchema, naming: Naming, detections: readonly Detection[] = DEFAULT_DETECTIONS) {
+  /**
+   * @param options.baseline the tables that had data before this run, when `schema` already grew
+   *   in it (a normalize worker taking over mid-run); by default those of `schema` that saw data.
+   */
+  constructor(
+    schema: StoredSchema,
+    naming: Naming,
+    detections: readonly Detection[] = DEFAULT_DETECTIONS,
+    options: { baseline?: Iterable<string> } = {},
+  ) {
     this.schema = schema;
     this.#naming = naming;
     this.#detections = detections;
     this.#baseline = new Set(
-      Object.values(schema.tables)
-        .filter((t) => t['x-normalizer']?.['seen-data'] === true)
-        .map((t) => t.name),
+      options.baseline ??
+        Object.values(schema.tables)
+          .filter((t) => t['x-normalizer']?.['seen-data'] === true)
+          .map((t) => t.name),
     );
+  }
+
+  /** The tables that had data before this run (see the constructor's `baseline`). */
+  baselineTables(): string[] {
+    return [...this.#baseline];
   }
 
   /** Declares a resource's root table with its disposition and column hints. */
@@ -161,8 +185,7 @@ export class SchemaEvolver {
   ): Record<string, unknown> | undefined {
     const contract = this.#contractOf(tableName, parent);
     const settled = this.#baseline.has(tableName);
-    const where = { resource: context.resource, recordKey: context.recordKey, table: tableName };
-    if (!settled && contractVerdict(contract.tables, 'tables', where) !== 'accept') {
+    if (!settled && verdictOn(contract.tables, 'tables', context, tableName) !== 'accept') {
       return undefined;
     }
     const required = this.#required.get(tableName);
@@ -178,8 +201,10 @@ export class SchemaEvolver {
     const allowed = (entity: 'columns' | 'data_type', column: string): ContractVerdict =>
       !settled || column.startsWith('_dlt')
         ? 'accept'
-        : contractVerdict(contract[entity], entity, { ...where, column });
-    for (const [name, value] of Object.entries(row)) {
+        : verdictOn(contract[entity], entity, context, tableName, column);
+    // Keys, not entries: no [name, value] pair is allocated per value.
+    for (const name of Object.keys(row)) {
+      const value = row[name];
       const column = existing[name];
       if (value === null || value === undefined) {
         if (column?.nullable === false || this.#pendingHints.get(tableName)?.get(name)?.nullable === false) {
@@ -198,9 +223,9 @@ export class SchemaEvolver {
         continue;
       }
       const target = column.data_type as DataType;
-      const coerced = fitsColumn(coerceValue(value, target), target);
-      if (coerced.ok) {
-        out[name] = coerced.value;
+      const coerced = coercedOrUndefined(value, target);
+      if (coerced !== undefined && fitsColumn(coerced, target)) {
+        out[name] = coerced;
         continue;
       }
       const verdict = allowed('data_type', name);
@@ -236,7 +261,11 @@ export class SchemaEvolver {
       out[variantName] = stored.value;
     }
     const table = this.#table(tableName, parent);
-    table['x-normalizer'] = { 'seen-data': true };
+    // Marked by the first row this evolver stores, not replaced per row (garbage for nothing).
+    if (!this.#marked.has(table)) {
+      table['x-normalizer'] = { 'seen-data': true };
+      this.#marked.add(table);
+    }
     for (const change of changes) change();
     if (table['x-merge-strategy'] === 'scd2' && table.parent === undefined) this.#addValidityColumns(table);
     return out;
@@ -276,13 +305,29 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /**
- * A coerced value the destination column can hold: dlt's coercion accepts any integer for bigint
+ * Whether the destination column can hold a coerced value: dlt's coercion accepts any integer for bigint
  * (Python ints), but a BIGINT column has 64 bits — beyond that the value goes to a variant column
  * instead of failing the load.
  */
-function fitsColumn(result: CoerceResult, type: DataType): CoerceResult {
-  if (!result.ok || type !== 'bigint' || typeof result.value !== 'bigint') return result;
-  return result.value < INT64_MIN || result.value > INT64_MAX ? { ok: false } : result;
+function fitsColumn(coerced: unknown, type: DataType): boolean {
+  if (type !== 'bigint' || typeof coerced !== 'bigint') return true;
+  return coerced >= INT64_MIN && coerced <= INT64_MAX;
+}
+
+/**
+ * The contract's verdict on a change. The record is named (which builds its key text) only for a
+ * contract other than `evolve`: with the default contract nothing is built per row.
+ */
+function verdictOn(
+  mode: ContractMode,
+  entity: ContractEntity,
+  context: RowContext,
+  table: string,
+  column?: string,
+): ContractVerdict {
+  if (mode === 'evolve') return 'accept';
+  const where = { resource: context.resource, recordKey: context.recordKey, table };
+  return contractVerdict(mode, entity, column === undefined ? where : { ...where, column });
 }
 
 /** Why a column must have a value: it is (part of) a key, and whether a merge relies on it. */

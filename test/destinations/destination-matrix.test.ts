@@ -287,6 +287,19 @@ for (const target of DESTINATION_TARGETS) {
       expect(await rows('items__tags', 'value', '_dlt_list_idx')).toEqual([{ value: 'z' }, { value: 'y' }]);
     });
 
+    it('merge keeps the last copy of each key over a load larger than a few DuckDB row groups', async (ctx) => {
+      requires(ctx, 'supportsMerge');
+      // 240,000 rows (DuckDB scans row groups of 122,880 rows on several threads); each key is
+      // served 6 times, 40,000 rows apart, and only its last copy (v = id + 200,000) may stay.
+      const keys = 40_000;
+      served = Array.from({ length: 6 * keys }, (_, i) => ({ id: i % keys, v: i }));
+      await run({ primary_key: 'id', write_disposition: 'merge' });
+      const [facts] = await ds.query(
+        `SELECT count(*) AS n, count(DISTINCT id) AS ids, sum(CASE WHEN v = id + ${5 * keys} THEN 1 ELSE 0 END) AS last FROM ${ds.table('items')}`,
+      );
+      expect([Number(facts?.n), Number(facts?.ids), Number(facts?.last)]).toEqual([keys, keys, keys]);
+    }, 60_000);
+
     it('scd2 keeps every version over loads and retires the ones that disappear', async (ctx) => {
       requires(ctx, 'supportsMerge');
       const scd2 = { write_disposition: { disposition: 'merge', strategy: 'scd2' } };

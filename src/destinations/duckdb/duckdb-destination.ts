@@ -8,7 +8,6 @@ import type { PipelineState } from '../../load/pipeline-state.js';
 import type { StoredSchema } from '../../schema/schema-types.js';
 import type { DatasetFacts, Destination, DestinationCapabilities, LoadResult } from '../destination.js';
 import { completeColumns } from '../sql/ddl.js';
-import { SEQUENCE_COLUMN } from '../sql/disposition-sql.js';
 import { planLoadStatements, type SqlDialect, syncTableStatements } from '../sql/load-plan.js';
 import { qualified, quoteIdentifier, quoteLiteral, stagingDataset } from '../sql/sql-identifiers.js';
 import { duckdbType } from './duckdb-types.js';
@@ -25,6 +24,11 @@ const DIALECT: SqlDialect = {
   createTemp: (name, select) => `CREATE TEMP TABLE ${quoteIdentifier(name)} AS ${select}`,
   widenToDouble: (dataset, table, column) =>
     `ALTER TABLE ${qualified(dataset, table)} ALTER COLUMN ${quoteIdentifier(column)} TYPE DOUBLE`,
+  // A staging table is filled from one package file by one CREATE TABLE … AS, and DuckDB keeps
+  // insertion order (preserve_insertion_order, on by default), so its rowid is the row's position
+  // in the file. A row_number() OVER () column would buffer the whole file: at 1,000,000 nested
+  // tasks it made staging 1.5× slower.
+  stagingSequence: 'rowid',
 };
 
 /** DuckDB's memory for a Tributary connection; beyond it, DuckDB spills to `<file>.tmp`. */
@@ -177,7 +181,7 @@ export class DuckDbDestination implements Destination {
               : quoteIdentifier(c.name),
           )
           .join(', ');
-        current = `CREATE OR REPLACE TABLE ${qualified(staging, entry.name)} AS SELECT ${select}, row_number() OVER () AS ${quoteIdentifier(SEQUENCE_COLUMN)} FROM read_json(${quoteLiteral(join(pkg.dir, entry.file))}, format = 'newline_delimited', columns = {${columns}})`;
+        current = `CREATE OR REPLACE TABLE ${qualified(staging, entry.name)} AS SELECT ${select} FROM read_json(${quoteLiteral(join(pkg.dir, entry.file))}, format = 'newline_delimited', columns = {${columns}})`;
         this.#onStatement?.(current);
         await db.run(current);
       }

@@ -26,6 +26,16 @@ export interface DispositionSqlContext {
   boundary: string;
   /** Upsert may use `MERGE INTO`; otherwise DELETE, UPDATE and INSERT do the same in the transaction. */
   mergeInto: boolean;
+  /**
+   * SQL for a staged row's position in the load, on a staging table in FROM: default the
+   * `_tributary_seq` column; DuckDB uses `rowid`, which its staging tables keep in file order.
+   */
+  sequence?: string;
+}
+
+/** The staged rows' load order, for "last served wins" (`ORDER BY … DESC`). */
+export function stagedSequence(ctx: DispositionSqlContext): string {
+  return ctx.sequence ?? quoteIdentifier(SEQUENCE_COLUMN);
 }
 
 export const cols = (table: TableSchema) => completeColumns(table).map((c) => quoteIdentifier(c.name));
@@ -60,5 +70,5 @@ export function keyColumns(root: TableSchema, flag: 'primary_key' | 'merge_key')
 export function lastStagedByRowKey(ctx: DispositionSqlContext, table: string, where?: string): string {
   const rowKey = quoteIdentifier('_dlt_id');
   const filter = where === undefined ? '' : ` WHERE ${where}`;
-  return `(SELECT *, ROW_NUMBER() OVER (PARTITION BY ${rowKey} ORDER BY ${quoteIdentifier(SEQUENCE_COLUMN)} DESC) AS _rn FROM ${qualified(ctx.staging, table)}${filter}) AS staged WHERE _rn = 1`;
+  return `(SELECT *, ROW_NUMBER() OVER (PARTITION BY ${rowKey} ORDER BY ${stagedSequence(ctx)} DESC) AS _rn FROM ${qualified(ctx.staging, table)}${filter}) AS staged WHERE _rn = 1`;
 }

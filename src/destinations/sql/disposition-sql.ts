@@ -5,7 +5,7 @@ import {
   deletedCondition,
   insertFromStaging,
   keyColumns,
-  SEQUENCE_COLUMN,
+  stagedSequence,
   type TableChain,
 } from './chain-sql.js';
 import { scd2Statements } from './scd2-sql.js';
@@ -91,7 +91,7 @@ function deleteInsert(
       ...(sortColumn
         ? [`${quoteIdentifier(sortColumn.name)} ${sortColumn.dedup_sort === 'desc' ? 'DESC' : 'ASC'}`]
         : []),
-      `${quoteIdentifier(SEQUENCE_COLUMN)} DESC`,
+      `${stagedSequence(ctx)} DESC`,
     ].join(', ');
     statements.push(
       ctx.createTemp(

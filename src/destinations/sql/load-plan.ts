@@ -18,6 +18,8 @@ export interface SqlDialect {
   maxIdentifierLength?: number;
   /** `MERGE INTO` is available (Postgres ≥ 15, DuckDB ≥ 1.4); default true. */
   mergeInto?: boolean;
+  /** A staged row's position in the load (see `DispositionSqlContext.sequence`). */
+  stagingSequence?: string;
 }
 
 export interface Statement {
@@ -109,6 +111,7 @@ export function planLoadStatements(
         staging: stagingDataset(dataset, dialect.maxIdentifierLength),
         createTemp: dialect.createTemp,
         mergeInto: dialect.mergeInto ?? true,
+        ...(dialect.stagingSequence === undefined ? {} : { sequence: dialect.stagingSequence }),
         tempName: (base) => `${rootName}_${base}_${tempId}_${tempCount++}`.slice(-63),
         boundary: manifest.createdAt,
       }).map((sql) => ({ sql })),

@@ -4,7 +4,7 @@ import {
   type DispositionSqlContext,
   deletedCondition,
   lastStagedByRowKey,
-  SEQUENCE_COLUMN,
+  stagedSequence,
   type TableChain,
 } from './chain-sql.js';
 import { qualified, quoteIdentifier } from './sql-identifiers.js';
@@ -36,7 +36,7 @@ export function upsertStatements(
   const statements = [
     ctx.createTemp(
       latest,
-      `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${quoteIdentifier(SEQUENCE_COLUMN)} DESC) AS _rn FROM ${stage}) AS ranked WHERE _rn = 1`,
+      `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keys.join(', ')} ORDER BY ${stagedSequence(ctx)} DESC) AS _rn FROM ${stage}) AS ranked WHERE _rn = 1`,
     ),
   ];
   const source = quoteIdentifier(latest);

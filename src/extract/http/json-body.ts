@@ -1,23 +1,8 @@
 import { TributaryError } from '../../errors/tributary-error.js';
-import { JsonSyntaxError, parseJsonWith } from '../../normalize/json-parser.js';
-import { JsonDouble, type JsonValue } from '../../normalize/json-values.js';
+import { JsonSyntaxError, parseJsonWith, readExactNumber } from '../../normalize/json-parser.js';
+import type { JsonValue } from '../../normalize/json-values.js';
 import { bodyExcerpt } from './body-excerpt.js';
 import type { HttpResponse } from './http-client.js';
-
-const INTEGER = /^-?\d+$/;
-
-/**
- * Keeps what `JSON.parse` loses: integers beyond ±2^53 become exact `bigint`s, and integral
- * floats (`1.0`) stay floats (`JsonDouble`), so types are inferred as dlt infers them.
- */
-function parseNumber(text: string): number | bigint | JsonDouble {
-  if (INTEGER.test(text)) {
-    const value = Number(text);
-    return Number.isSafeInteger(value) ? value : BigInt(text);
-  }
-  const value = Number(text);
-  return Number.isInteger(value) ? new JsonDouble(value) : value;
-}
 
 /**
  * A number value (after `:`, `[` or `,`, or the whole body) with 16+ digits, or written as an
@@ -77,7 +62,7 @@ export function parseJsonBody(response: HttpResponse, method: string, shownUrl: 
   }
   let value: JsonValue;
   try {
-    value = mayLoseNumbers(text) ? parseJsonWith(text, parseNumber) : parseNative(text);
+    value = mayLoseNumbers(text) ? parseJsonWith(text, readExactNumber) : parseNative(text);
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
     const excerpt = bodyExcerpt(response.body, 120);
@@ -106,7 +91,7 @@ function parseNative(text: string): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
-    return parseJsonWith(text, parseNumber);
+    return parseJsonWith(text, readExactNumber);
   }
 }
 

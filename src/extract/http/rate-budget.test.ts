@@ -2,18 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { createRuntime } from '../../runtime/runtime.js';
 import { RateBudget } from './rate-budget.js';
 
-/** A runtime whose clock only moves when something sleeps. */
-function fakeClock() {
+/** A runtime whose clock only moves when something sleeps (waking `lateMs` late) or is advanced. */
+function fakeClock(lateMs = 0) {
   let now = 0;
   const sleeps: number[] = [];
   const runtime = createRuntime({
     now: () => now,
     sleep: async (ms) => {
       sleeps.push(ms);
-      now += ms;
+      now += ms + lateMs;
     },
   });
-  return { runtime, sleeps };
+  return { runtime, sleeps, advance: (ms: number) => (now += ms), now: () => now };
+}
+
+const OK = { status: 200, headers: {} };
+const REFUSED = { status: 429, headers: {}, pauseSeconds: 1 };
+
+/** `count` requests answered 200, each `everyMs` after the one before (or when the budget lets it). */
+async function acceptedEvery(
+  budget: RateBudget,
+  clock: ReturnType<typeof fakeClock>,
+  count: number,
+  everyMs: number,
+) {
+  for (let i = 0; i < count; i++) {
+    clock.advance(everyMs);
+    (await budget.acquire())(OK);
+  }
 }
 
 describe('the rate budget of a host', () => {
@@ -93,16 +109,108 @@ describe('the rate budget of a host', () => {
     expect(sleeps).toEqual([3000]);
   });
 
-  it('learns a requests-per-second rate from a 429 without rate headers', async () => {
-    const { runtime, sleeps } = fakeClock();
-    const budget = new RateBudget({ maxConcurrency: 8 }, runtime);
-    for (let i = 0; i < 10; i++) (await budget.acquire())({ status: 200, headers: {} });
+  it('learns a rate just under what the server accepted in the second before a 429', async () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    // Refused and failed answers in that second were not let through: they do not count.
+    (await budget.acquire())({ status: 503, headers: {} });
     (await budget.acquire())({ status: 429, headers: {} });
-    // 11 starts within the last second drew the 429: 90 % of that, 9.9 per second.
-    expect(budget.requestsPerSecond).toBeCloseTo(9.9, 5);
-    (await budget.acquire())({ status: 200, headers: {} });
-    (await budget.acquire())({ status: 200, headers: {} });
-    expect(sleeps.at(-1)).toBeGreaterThan(95);
-    expect(budget.requestsPerSecond).toBeGreaterThan(9.9);
+    expect(budget.requestsPerSecond).toBeUndefined();
+    await acceptedEvery(budget, clock, 50, 20);
+    (await budget.acquire())(REFUSED);
+    // 50 accepted within the second (not 52 starts, nor 90 % of them): 49 a second.
+    expect(budget.requestsPerSecond).toBe(49);
+  });
+
+  it('learns nothing from a 429 after fewer than 10 accepted answers in that second', async () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    await acceptedEvery(budget, clock, 30, 120);
+    (await budget.acquire())(REFUSED);
+    expect(budget.requestsPerSecond).toBeUndefined();
+  });
+
+  it('keeps a learned rate exactly although the timer wakes late, and never starts more in a second', async () => {
+    const clock = fakeClock(3);
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    await acceptedEvery(budget, clock, 100, 10);
+    (await budget.acquire())({ status: 429, headers: {} });
+    const rate = budget.requestsPerSecond ?? 0;
+    expect(rate).toBe(98);
+    const starts: number[] = [];
+    for (let i = 0; i < 490; i++) {
+      (await budget.acquire())({ status: 500, headers: {} });
+      starts.push(clock.now());
+    }
+    // Each sleep of ~10 ms wakes 3 ms late: spacing start to start would fall to 77 a second.
+    const perSecond = (starts.length - 1) / (((starts.at(-1) ?? 0) - (starts[0] ?? 0)) / 1000);
+    expect(perSecond).toBeGreaterThan(97);
+    const busiest = Math.max(...starts.map((at) => starts.filter((t) => t > at - 1000 && t <= at).length));
+    expect(busiest).toBeLessThanOrEqual(98);
+  });
+
+  it('does not learn twice from the 429s of one refusal', async () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    await acceptedEvery(budget, clock, 50, 20);
+    const inFlight = await Promise.all([budget.acquire(), budget.acquire(), budget.acquire()]);
+    for (const release of inFlight) {
+      release({ status: 429, headers: {} });
+      clock.advance(5);
+    }
+    expect(budget.requestsPerSecond).toBe(49);
+    // Without a Retry-After, requests at the rate are refused until the server's window turns,
+    // before any is accepted: still the same refusal.
+    (await budget.acquire())({ status: 429, headers: {} });
+    (await budget.acquire())({ status: 429, headers: {} });
+    expect(budget.requestsPerSecond).toBe(49);
+  });
+
+  it('steps down when a 429 comes back soon after the server accepted the learned rate', async () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    await acceptedEvery(budget, clock, 50, 20);
+    (await budget.acquire())(REFUSED);
+    // A fixed window let 50 through across its boundary; at 49 a second it refuses again 1.2 s on.
+    await acceptedEvery(budget, clock, 59, 0);
+    expect(budget.requestsPerSecond).toBe(49);
+    (await budget.acquire())(REFUSED);
+    // Held 1.2 s after a 1 s pause: by the full first step, to 85 % of 49.
+    expect(budget.requestsPerSecond).toBeCloseTo(41.65, 5);
+    // Refused again soon after: a deeper step, to 85 % of 85 % (of the rate as it had crept up).
+    await acceptedEvery(budget, clock, 50, 0);
+    const crept = budget.requestsPerSecond ?? 0;
+    (await budget.acquire())(REFUSED);
+    expect(budget.requestsPerSecond).toBeCloseTo(crept * 0.85 ** 2, 5);
+  });
+
+  it('steps down little when the server took the rate for long before refusing it', async () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    await acceptedEvery(budget, clock, 50, 20);
+    (await budget.acquire())(REFUSED);
+    await acceptedEvery(budget, clock, 49 * 50, 0);
+    (await budget.acquire())(REFUSED);
+    // Held 50 s after a 1 s pause: 50/51 of 49 (48.04), and just under the 48 accepted in the
+    // second before (the 49th was refused): 47, not 70 % of 49.
+    expect(budget.requestsPerSecond).toBe(47);
+  });
+
+  it('creeps back up while answers stay clean, for a minute not past the rate a 429 showed too high', async () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    await acceptedEvery(budget, clock, 50, 20);
+    (await budget.acquire())(REFUSED);
+    await acceptedEvery(budget, clock, 59, 0);
+    (await budget.acquire())(REFUSED);
+    const stepped = budget.requestsPerSecond ?? 0;
+    await acceptedEvery(budget, clock, 10, 0);
+    expect(budget.requestsPerSecond).toBeGreaterThan(stepped);
+    await acceptedEvery(budget, clock, 1500, 0);
+    // The server let 48 through in the second before it refused the 49th: the creep stops just
+    // under that, at 47, until a minute has passed without a 429.
+    expect(budget.requestsPerSecond).toBe(47);
+    await acceptedEvery(budget, clock, 2000, 0);
+    expect(budget.requestsPerSecond).toBeGreaterThan(47);
   });
 });

@@ -1,4 +1,5 @@
 import type { Runtime } from '../../runtime/runtime.js';
+import { LearnedRate } from './learned-rate.js';
 
 export interface RateBudgetOptions {
   /** Most requests in flight at once (the adaptive limit never goes above). */
@@ -17,10 +18,6 @@ export interface RequestOutcome {
 
 /** `RateLimit-Remaining` / `X-RateLimit-Remaining` at or below this many (and no reset time): back off. */
 const LOW_REMAINING = 2;
-/** A learned rate starts this far below the starts that drew a 429 within the last second. */
-const LEARNED_MARGIN = 0.9;
-const MIN_STARTS_TO_LEARN = 10;
-
 /** What the server said is left of its current window. */
 interface Quota {
   remaining: number;
@@ -35,6 +32,11 @@ function headerNumber(headers: Record<string, string>, names: string[]): number 
   return undefined;
 }
 
+/** An answer the server counted against its limit and served: not refused, not failed. */
+function isAccepted(status: number | undefined): boolean {
+  return status !== undefined && status !== 429 && status < 500;
+}
+
 /**
  * One budget per host, shared by every request to it: an adaptive concurrency limit (starts low,
  * grows by one after each window of clean responses, halves on 429 or when the server says few
@@ -43,8 +45,9 @@ function headerNumber(headers: Record<string, string>, names: string[]): number 
  * When the server announces its window (`RateLimit-Remaining` + `RateLimit-Reset`, or the
  * `X-RateLimit-*` pair as GitHub sends them: the reset in seconds from now, or in epoch seconds), no
  * more requests start than remain, and the host waits for the reset instead of drawing 429s. When
- * it only answers 429, the budget learns a requests-per-second rate from the starts of the last
- * second, and raises it slowly while responses stay clean.
+ * it only answers 429, the budget learns a requests-per-second rate (`LearnedRate`). A rate is kept
+ * two ways: starts one interval apart (a timer that wakes late does not push the schedule back),
+ * and never more starts in any second than the rate.
  */
 export class RateBudget {
   readonly #options: RateBudgetOptions;
@@ -55,8 +58,8 @@ export class RateBudget {
   #pausedUntil = 0;
   #nextStart = 0;
   #quota: Quota | undefined;
-  #learnedRps: number | undefined;
-  /** Start times of the last second (for learning a rate from a 429). */
+  readonly #learned = new LearnedRate();
+  /** Start times of the last second, oldest first. */
   readonly #starts: number[] = [];
   readonly #waiters: Array<() => void> = [];
 
@@ -85,8 +88,9 @@ export class RateBudget {
       signal?.throwIfAborted();
     }
     this.#active++;
+    let startedAt: number;
     try {
-      await this.#waitForStart(signal);
+      startedAt = await this.#waitForStart(signal);
     } catch (error) {
       this.#active--;
       this.#wake();
@@ -97,7 +101,7 @@ export class RateBudget {
       if (released) return;
       released = true;
       this.#active--;
-      this.#observe(outcome);
+      this.#observe(outcome, startedAt);
       this.#wake();
     };
   }
@@ -110,29 +114,42 @@ export class RateBudget {
   /** The requests-per-second cap in force: the configured one, or a learned one if lower. */
   get requestsPerSecond(): number | undefined {
     const configured = this.#options.requestsPerSecond;
-    const learned = this.#learnedRps;
+    const learned = this.#learned.rps;
     if (configured === undefined || learned === undefined) return configured ?? learned;
     return Math.min(configured, learned);
   }
 
-  async #waitForStart(signal: AbortSignal | undefined): Promise<void> {
+  /** Waits until a request may start; returns its start time. */
+  async #waitForStart(signal: AbortSignal | undefined): Promise<number> {
+    let scheduledFor: number | undefined;
     for (;;) {
       const now = this.#runtime.now();
       const rps = this.requestsPerSecond;
+      while ((this.#starts[0] ?? now) <= now - 1000) this.#starts.shift();
       if (this.#quota !== undefined && now >= this.#quota.resetAt) this.#quota = undefined;
       const exhausted = this.#quota !== undefined && this.#quota.remaining <= 0;
+      const perSecond = rps ? Math.max(1, Math.floor(rps)) : Number.POSITIVE_INFINITY;
+      const secondFull = this.#starts.length >= perSecond;
       const startAt = Math.max(
         this.#pausedUntil,
         rps ? this.#nextStart : 0,
+        secondFull ? (this.#starts[this.#starts.length - perSecond] ?? 0) + 1000 : 0,
         exhausted ? (this.#quota?.resetAt ?? 0) : 0,
       );
       if (startAt <= now) {
-        if (rps) this.#nextStart = Math.max(now, this.#nextStart) + 1000 / rps;
+        if (rps) {
+          // A start that waited for its turn and woke late keeps the schedule (up to one interval
+          // behind), so the timer's lateness does not lower the rate; the count above still holds.
+          const interval = 1000 / rps;
+          const late = scheduledFor === undefined ? 0 : Math.min(now - scheduledFor, interval);
+          this.#nextStart = Math.max(now - late, this.#nextStart) + interval;
+        }
         if (this.#quota !== undefined) this.#quota.remaining--;
         this.#starts.push(now);
-        while ((this.#starts[0] ?? now) <= now - 1000) this.#starts.shift();
-        return;
+        this.#learned.started(now);
+        return now;
       }
+      scheduledFor = rps && startAt === this.#nextStart ? startAt : undefined;
       await this.#runtime.sleep(startAt - now, signal);
     }
   }
@@ -153,19 +170,13 @@ export class RateBudget {
     return true;
   }
 
-  #observe(outcome: RequestOutcome): void {
+  #observe(outcome: RequestOutcome, startedAt: number): void {
     if (outcome.pauseSeconds !== undefined && outcome.pauseSeconds > 0) this.pause(outcome.pauseSeconds);
     const announced = this.#readQuota(outcome.headers);
     const remaining = headerNumber(outcome.headers, ['ratelimit-remaining', 'x-ratelimit-remaining']);
-    if (outcome.status === 429 && !announced) {
-      // Fewer starts than that say nothing about a per-second limit (the window may be longer).
-      const since = this.#runtime.now() - 1000;
-      const starts = this.#starts.filter((at) => at > since).length;
-      if (starts >= MIN_STARTS_TO_LEARN) {
-        const drew = starts * LEARNED_MARGIN;
-        this.#learnedRps = Math.min(this.#learnedRps ?? drew, drew);
-      }
-    }
+    const now = this.#runtime.now();
+    if (outcome.status === 429 && !announced) this.#learned.refused(startedAt, now);
+    if (isAccepted(outcome.status)) this.#learned.accepted(startedAt, now);
     if (outcome.status === 429 || (!announced && remaining !== undefined && remaining <= LOW_REMAINING)) {
       this.#limit = Math.max(1, Math.floor(this.#limit / 2));
       this.#clean = 0;
@@ -175,8 +186,6 @@ export class RateBudget {
       this.#clean = 0;
       return;
     }
-    // A learned rate creeps up by about half a request per second for each second of clean answers.
-    if (this.#learnedRps !== undefined) this.#learnedRps += 0.5 / this.#learnedRps;
     this.#clean++;
     if (this.#clean >= this.#limit && this.#limit < this.#options.maxConcurrency) {
       this.#limit++;

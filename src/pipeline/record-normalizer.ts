@@ -1,0 +1,275 @@
+import { Worker } from 'node:worker_threads';
+import type { ResourcePlan } from '../config/rest-api-source.js';
+import { rowLines } from '../load/load-package.js';
+import type { JsonValue } from '../normalize/json-values.js';
+import type { Naming } from '../normalize/naming.js';
+import type { Detection } from '../normalize/type-inference.js';
+import type { SchemaEvolver } from '../schema/schema-evolver.js';
+import type { StoredSchema } from '../schema/schema-types.js';
+import {
+  type FromWorker,
+  receiveError,
+  type TableLines,
+  type ToWorker,
+  tablePlan,
+} from './normalize-worker-protocol.js';
+import { recordsToText } from './record-transfer.js';
+import { ResourceTableWriter } from './resource-table-writer.js';
+
+/** Where the JSON lines go: the load package. */
+export interface LinesSink {
+  readonly loadId: string;
+  writeLines(table: string, lines: string | Uint8Array, rows: number): Promise<void>;
+}
+
+/** Called once a batch's rows are in the package: how many rows (all tables), and the ms it took. */
+export type OnWritten = (rows: number, normalizeMs: number) => void;
+
+/** Records after which a run hands normalizing to a worker thread, unless told otherwise. */
+export const DEFAULT_WORKER_AFTER = 5000;
+/** Batches sent to the worker and not yet written, before `write` waits. */
+const MAX_IN_FLIGHT = 16;
+
+export interface RecordNormalizerOptions {
+  naming: Naming;
+  evolver: SchemaEvolver;
+  detections: readonly Detection[];
+  sink: LinesSink;
+  /** Records normalized on this thread before a worker takes over (`Infinity`: never). */
+  workerAfter?: number;
+  /** Called on the first failure of the worker, so that the run stops fetching at once. */
+  onFailure?: (error: unknown) => void;
+  /** Told when the worker takes over, with the records normalized before. */
+  onHandOver?: (records: number) => void;
+}
+
+/** A worker thread on the built normalize-worker.js, or on its TypeScript source through tsx (tests). */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const source = JSON.stringify(new URL('./normalize-worker.ts', here).href);
+    return new Worker(
+      `import('tsx/esm/api').then(({ register }) => { register(); return import(${source}); })`,
+      {
+        eval: true,
+      },
+    );
+  }
+  return new Worker(new URL('./normalize-worker.js', here));
+}
+
+function linesOf(batches: Map<string, Array<Record<string, unknown>>>): TableLines[] {
+  return [...batches].map(([table, rows]) => ({ table, lines: rowLines(rows), rows: rows.length }));
+}
+
+const rowCount = (tables: TableLines[]) => tables.reduce((sum, t) => sum + t.rows, 0);
+
+/**
+ * Normalizes the records of every resource of a run into the load package. The first records are
+ * normalized on this thread; past `workerAfter` records a worker thread takes over the schema
+ * evolver's state and normalizes the rest beside the fetching, which keeps a CPU-bound run on two
+ * cores. Either way the package files get the rows in the order `write` was called, so the tables
+ * are the same.
+ */
+export class RecordNormalizer {
+  readonly #options: RecordNormalizerOptions;
+  readonly #inline = new Map<string, ResourceTableWriter>();
+  readonly #plans = new Map<string, ResourcePlan>();
+  readonly #records = new Map<string, number>();
+  /** Package writes in call order: a later batch's lines never overtake an earlier one's. */
+  #written: Promise<void> = Promise.resolve();
+  #worker: Worker | undefined;
+  /** True once the worker is loaded; false if it could not start (this thread goes on). */
+  #ready: Promise<boolean> | undefined;
+  #handedOver = false;
+  #inlineRecords = 0;
+  #nextId = 0;
+  readonly #pending = new Map<number, OnWritten>();
+  #wake: Array<() => void> = [];
+  #failure: Error | undefined;
+  #finished: { schema: StoredSchema; discarded: Record<string, number> } | undefined;
+
+  constructor(options: RecordNormalizerOptions) {
+    this.#options = options;
+  }
+
+  /** Registers a selected resource; returns its root table's name. */
+  addResource(plan: ResourcePlan): string {
+    const { naming, evolver, sink } = this.#options;
+    const writer = new ResourceTableWriter(plan, naming, evolver, sink.loadId);
+    this.#inline.set(plan.name, writer);
+    this.#plans.set(plan.name, plan);
+    this.#records.set(plan.name, 0);
+    return writer.table;
+  }
+
+  /**
+   * Normalizes one batch of a resource's records into the package. On this thread it resolves once
+   * the rows are written; with the worker, once the batch is sent (at most a few batches ahead), and
+   * `onWritten` runs when the rows are in the package.
+   */
+  async write(resource: string, records: JsonValue[], onWritten: OnWritten): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    const after = this.#options.workerAfter ?? DEFAULT_WORKER_AFTER;
+    if (!this.#handedOver && Number.isFinite(after)) {
+      // The worker loads while the first half is normalized here, so that it is ready to take over.
+      if (this.#inlineRecords >= after / 2) this.#ready ??= this.#startWorker();
+      if (this.#inlineRecords >= after && (await this.#ready) && !this.#handedOver) this.#handOver();
+      if (this.#failure) throw this.#failure;
+    }
+    this.#records.set(resource, (this.#records.get(resource) ?? 0) + records.length);
+    if (this.#handedOver) return this.#send(resource, records, onWritten);
+    const writer = this.#inline.get(resource);
+    if (writer === undefined) throw new Error(`resource ${resource} was not added to the normalizer`);
+    const started = performance.now();
+    const tables = linesOf(writer.rows(records));
+    const normalizeMs = performance.now() - started;
+    this.#inlineRecords += records.length;
+    await this.#enqueue(tables);
+    onWritten(rowCount(tables), normalizeMs);
+  }
+
+  /** Waits for every batch to be in the package; the schema as evolved by all of them. */
+  async finish(): Promise<StoredSchema> {
+    if (this.#handedOver) {
+      while (this.#pending.size > 0 && !this.#failure) await this.#nextEvent();
+      if (!this.#failure) {
+        this.#post({ type: 'finish' });
+        while (this.#finished === undefined && !this.#failure) await this.#nextEvent();
+      }
+    }
+    await this.#written;
+    if (this.#failure) throw this.#failure;
+    return this.#finished?.schema ?? this.#options.evolver.schema;
+  }
+
+  /** The first failure of the worker or of a package write, if any. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  /** Rows of a resource the schema contract discarded (read after `finish`). */
+  discardedRows(resource: string): number {
+    return (this.#inline.get(resource)?.discardedRows ?? 0) + (this.#finished?.discarded[resource] ?? 0);
+  }
+
+  /** Stops the worker, if one was started. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.terminate();
+  }
+
+  /** Starts the worker; resolves true once it is loaded, false if it could not start. */
+  #startWorker(): Promise<boolean> {
+    const worker = startWorker();
+    // Not unref'd: while the pipeline waits for its answers, the worker is what keeps the process
+    // alive. `close` (in the run's `finally`) always ends it.
+    this.#worker = worker;
+    return new Promise((resolve) => {
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') resolve(true);
+        else this.#receive(message);
+      });
+      worker.on('error', (error) => {
+        // A worker that never took over leaves this thread normalizing, as if there were none.
+        resolve(false);
+        if (this.#handedOver) this.#fail(new Error(`the normalize worker failed: ${error.message}`));
+        else void this.close();
+      });
+      worker.on('exit', (code) => {
+        resolve(false);
+        if (this.#worker === worker && this.#handedOver && this.#finished === undefined) {
+          this.#fail(new Error(`the normalize worker exited with code ${code}`));
+        }
+      });
+    });
+  }
+
+  /** The worker takes the evolver's state as it is now; this thread normalizes no more. */
+  #handOver(): void {
+    const { naming, evolver, detections, sink } = this.#options;
+    this.#handedOver = true;
+    this.#options.onHandOver?.(this.#inlineRecords);
+    this.#post({
+      type: 'hand-over',
+      state: {
+        loadId: sink.loadId,
+        maxIdentifierLength: naming.maxLength,
+        detections: [...detections],
+        schema: evolver.schema,
+        baseline: evolver.baselineTables(),
+        resources: [...this.#plans.values()].map((plan) => ({
+          plan: tablePlan(plan),
+          recordsBefore: this.#records.get(plan.name) ?? 0,
+        })),
+      },
+    });
+  }
+
+  async #send(resource: string, records: JsonValue[], onWritten: OnWritten): Promise<void> {
+    const id = this.#nextId++;
+    this.#pending.set(id, onWritten);
+    this.#post({ type: 'records', id, resource, records: recordsToText(records) });
+    while (this.#pending.size >= MAX_IN_FLIGHT && !this.#failure) await this.#nextEvent();
+    if (this.#failure) throw this.#failure;
+  }
+
+  #post(message: ToWorker): void {
+    this.#worker?.postMessage(message);
+  }
+
+  #receive(message: FromWorker): void {
+    switch (message.type) {
+      case 'ready':
+        break;
+      case 'normalized': {
+        const onWritten = this.#pending.get(message.id);
+        this.#enqueue(message.tables).then(
+          () => {
+            this.#pending.delete(message.id);
+            onWritten?.(rowCount(message.tables), message.normalizeMs);
+            this.#notify();
+          },
+          () => {},
+        );
+        break;
+      }
+      case 'failed':
+        this.#fail(receiveError(message.error));
+        break;
+      case 'finished':
+        this.#finished = { schema: message.schema, discarded: message.discarded };
+        break;
+    }
+    this.#notify();
+  }
+
+  #enqueue(tables: TableLines[]): Promise<void> {
+    const { sink } = this.#options;
+    const done = this.#written.then(async () => {
+      for (const { table, lines, rows } of tables) await sink.writeLines(table, lines, rows);
+    });
+    this.#written = done.catch((error: unknown) => {
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+    });
+    return done;
+  }
+
+  #fail(error: Error): void {
+    if (this.#failure) return;
+    this.#failure = error;
+    this.#options.onFailure?.(error);
+    this.#notify();
+  }
+
+  #nextEvent(): Promise<void> {
+    return new Promise((resolve) => this.#wake.push(resolve));
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = [];
+    for (const resolve of wake) resolve();
+  }
+}
