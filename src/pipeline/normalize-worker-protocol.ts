@@ -6,42 +6,22 @@ import type { StoredSchema } from '../schema/schema-types.js';
 /** Messages between the pipeline and its normalize worker (a worker thread). */
 
 /** What normalizing a resource's records needs of its plan: plain data, no callbacks. */
-export type TablePlan = Pick<
-  ResourcePlan,
-  | 'name'
-  | 'tableName'
-  | 'writeDisposition'
-  | 'mergeStrategy'
-  | 'primaryKey'
-  | 'mergeKey'
-  | 'columns'
-  | 'maxTableNesting'
-  | 'contract'
->;
+const TABLE_PLAN_KEYS = [
+  'name',
+  'tableName',
+  'writeDisposition',
+  'mergeStrategy',
+  'primaryKey',
+  'mergeKey',
+  'columns',
+  'maxTableNesting',
+  'contract',
+] as const satisfies ReadonlyArray<keyof ResourcePlan>;
+
+export type TablePlan = Pick<ResourcePlan, (typeof TABLE_PLAN_KEYS)[number]>;
 
 export function tablePlan(plan: ResourcePlan): TablePlan {
-  const {
-    name,
-    tableName,
-    writeDisposition,
-    mergeStrategy,
-    primaryKey,
-    mergeKey,
-    columns,
-    maxTableNesting,
-    contract,
-  } = plan;
-  return {
-    name,
-    tableName,
-    writeDisposition,
-    mergeStrategy,
-    primaryKey,
-    mergeKey,
-    columns,
-    maxTableNesting,
-    contract,
-  };
+  return Object.fromEntries(TABLE_PLAN_KEYS.map((key) => [key, plan[key]])) as TablePlan;
 }
 
 /** Records as JSON text; `exact` when it holds bigints or integral doubles (read with our parser). */
