@@ -1,11 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import { rowLines } from '../load/load-package.js';
 import { createNaming } from '../normalize/naming.js';
 import { SchemaEvolver } from '../schema/schema-evolver.js';
-import type { FromWorker, HandOver, TableLines, ToWorker } from './normalize-worker-protocol.js';
+import type { FromWorker, HandOver, ToWorker } from './normalize-worker-protocol.js';
 import { transferError } from './normalize-worker-protocol.js';
 import { recordsFromText } from './record-transfer.js';
-import { ResourceTableWriter } from './resource-table-writer.js';
+import { ResourceTableWriter, tableLines } from './resource-table-writer.js';
 
 /**
  * The normalize worker: a thread that turns records into the JSON lines of the load package, so
@@ -48,14 +47,15 @@ port.on('message', (message: ToWorker) => {
       const started = performance.now();
       const writer = normalizer.writers.get(message.resource);
       if (writer === undefined) throw new Error(`normalize worker: no resource ${message.resource}`);
-      const tables: TableLines[] = [];
-      const buffers: ArrayBuffer[] = [];
-      for (const [table, rows] of writer.rows(recordsFromText(message.records))) {
-        // Encoded here, so that the pipeline's thread writes bytes instead of converting text.
-        const lines = utf8.encode(rowLines(rows));
-        buffers.push(lines.buffer as ArrayBuffer);
-        tables.push({ table, lines, rows: rows.length });
-      }
+      // Encoded here, so that the pipeline's thread writes bytes instead of converting text.
+      const tables = tableLines(writer.rows(recordsFromText(message.records))).map(
+        ({ table, lines, rows }) => ({
+          table,
+          lines: utf8.encode(lines),
+          rows,
+        }),
+      );
+      const buffers = tables.map((t) => t.lines.buffer as ArrayBuffer);
       send({ type: 'normalized', id: message.id, tables, normalizeMs: performance.now() - started }, buffers);
       return;
     }

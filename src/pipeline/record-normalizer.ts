@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
 import type { ResourcePlan } from '../config/rest-api-source.js';
-import { rowLines } from '../load/load-package.js';
 import type { JsonValue } from '../normalize/json-values.js';
 import type { Naming } from '../normalize/naming.js';
 import type { Detection } from '../normalize/type-inference.js';
@@ -14,7 +13,7 @@ import {
   tablePlan,
 } from './normalize-worker-protocol.js';
 import { recordsToText } from './record-transfer.js';
-import { ResourceTableWriter } from './resource-table-writer.js';
+import { ResourceTableWriter, tableLines } from './resource-table-writer.js';
 
 /** Where the JSON lines go: the load package. */
 export interface LinesSink {
@@ -58,10 +57,6 @@ function startWorker(): Worker {
   return new Worker(new URL('./normalize-worker.js', here));
 }
 
-function linesOf(batches: Map<string, Array<Record<string, unknown>>>): TableLines[] {
-  return [...batches].map(([table, rows]) => ({ table, lines: rowLines(rows), rows: rows.length }));
-}
-
 const rowCount = (tables: TableLines[]) => tables.reduce((sum, t) => sum + t.rows, 0);
 
 /**
@@ -73,9 +68,11 @@ const rowCount = (tables: TableLines[]) => tables.reduce((sum, t) => sum + t.row
  */
 export class RecordNormalizer {
   readonly #options: RecordNormalizerOptions;
-  readonly #inline = new Map<string, ResourceTableWriter>();
-  readonly #plans = new Map<string, ResourcePlan>();
-  readonly #records = new Map<string, number>();
+  /** Per resource: its plan, its writer on this thread, its records so far (either thread). */
+  readonly #resources = new Map<
+    string,
+    { plan: ResourcePlan; inline: ResourceTableWriter; records: number }
+  >();
   /** Package writes in call order: a later batch's lines never overtake an earlier one's. */
   #written: Promise<void> = Promise.resolve();
   #worker: Worker | undefined;
@@ -96,11 +93,9 @@ export class RecordNormalizer {
   /** Registers a selected resource; returns its root table's name. */
   addResource(plan: ResourcePlan): string {
     const { naming, evolver, sink } = this.#options;
-    const writer = new ResourceTableWriter(plan, naming, evolver, sink.loadId);
-    this.#inline.set(plan.name, writer);
-    this.#plans.set(plan.name, plan);
-    this.#records.set(plan.name, 0);
-    return writer.table;
+    const inline = new ResourceTableWriter(plan, naming, evolver, sink.loadId);
+    this.#resources.set(plan.name, { plan, inline, records: 0 });
+    return inline.table;
   }
 
   /**
@@ -117,12 +112,12 @@ export class RecordNormalizer {
       if (this.#inlineRecords >= after && (await this.#ready) && !this.#handedOver) this.#handOver();
       if (this.#failure) throw this.#failure;
     }
-    this.#records.set(resource, (this.#records.get(resource) ?? 0) + records.length);
+    const entry = this.#resources.get(resource);
+    if (entry === undefined) throw new Error(`resource ${resource} was not added to the normalizer`);
+    entry.records += records.length;
     if (this.#handedOver) return this.#send(resource, records, onWritten);
-    const writer = this.#inline.get(resource);
-    if (writer === undefined) throw new Error(`resource ${resource} was not added to the normalizer`);
     const started = performance.now();
-    const tables = linesOf(writer.rows(records));
+    const tables = tableLines(entry.inline.rows(records));
     const normalizeMs = performance.now() - started;
     this.#inlineRecords += records.length;
     await this.#enqueue(tables);
@@ -150,7 +145,9 @@ export class RecordNormalizer {
 
   /** Rows of a resource the schema contract discarded (read after `finish`). */
   discardedRows(resource: string): number {
-    return (this.#inline.get(resource)?.discardedRows ?? 0) + (this.#finished?.discarded[resource] ?? 0);
+    return (
+      (this.#resources.get(resource)?.inline.discardedRows ?? 0) + (this.#finished?.discarded[resource] ?? 0)
+    );
   }
 
   /** Stops the worker, if one was started. */
@@ -199,9 +196,9 @@ export class RecordNormalizer {
         detections: [...detections],
         schema: evolver.schema,
         baseline: evolver.baselineTables(),
-        resources: [...this.#plans.values()].map((plan) => ({
+        resources: [...this.#resources.values()].map(({ plan, records }) => ({
           plan: tablePlan(plan),
-          recordsBefore: this.#records.get(plan.name) ?? 0,
+          recordsBefore: records,
         })),
       },
     });

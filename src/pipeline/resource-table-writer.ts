@@ -1,12 +1,18 @@
+import { rowLines } from '../load/load-package.js';
 import { isJsonObject, type JsonValue } from '../normalize/json-values.js';
 import type { Naming } from '../normalize/naming.js';
 import { type FlattenOptions, flattenRecord } from '../normalize/relational.js';
 import { keyHashRowId, rowHashId } from '../normalize/row-ids.js';
 import type { RowContext, SchemaEvolver } from '../schema/schema-evolver.js';
-import type { TablePlan } from './normalize-worker-protocol.js';
+import type { TableLines, TablePlan } from './normalize-worker-protocol.js';
 
 /** Rows of a batch of records, per table, in the order they came. */
 export type TableRows = Map<string, Array<Record<string, unknown>>>;
+
+/** Each table's rows as the JSON lines of the load package. */
+export function tableLines(batches: TableRows): Array<TableLines & { lines: string }> {
+  return [...batches].map(([table, rows]) => ({ table, lines: rowLines(rows), rows: rows.length }));
+}
 
 /** dlt propagates `_dlt_root_id` to nested tables for these merge strategies (reference §2.3). */
 function needsRootKey(plan: TablePlan): boolean {

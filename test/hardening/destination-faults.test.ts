@@ -18,6 +18,7 @@ import { type RecordingServer, startRecordingServer } from '../support/recording
 import { type CliResult, runCli, spawnCollect } from '../support/run-cli.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { itemsConfig } from './items-config.js';
 
 /**
  * Issue 9 §4, faults of where the data goes (reference §B3 rows 22 and 23): a destination that is
@@ -50,31 +51,11 @@ function items(count: number, v: number, pad = 0): Item[] {
 
 /** `api_key` comes from env `API_KEY` when the CLI reads the file; the library gets it as is. */
 function config(baseUrl: string, options: { limit?: number; apiKey?: string } = {}) {
-  return {
-    client: {
-      base_url: baseUrl,
-      auth: {
-        type: 'api_key',
-        name: 'api_key',
-        api_key: options.apiKey ?? '{secrets.api_key}',
-        location: 'query',
-      },
-      retry: { max_retries: 1, backoff_factor: 0.01, max_delay: 0.1 },
-    },
-    resources: [
-      {
-        name: 'items',
-        primary_key: 'id',
-        write_disposition: 'merge',
-        endpoint: {
-          path: '/items',
-          data_selector: 'data',
-          paginator: { type: 'offset', limit: options.limit ?? 5 },
-          incremental: { cursor_path: 'updated_at', initial_value: '2000-01-01T00:00:00Z' },
-        },
-      },
-    ],
-  };
+  return itemsConfig(baseUrl, {
+    retry: { max_retries: 1, backoff_factor: 0.01, max_delay: 0.1 },
+    limit: options.limit ?? 5,
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+  });
 }
 
 /** A port on 127.0.0.1 that nothing listens on. */

@@ -11,6 +11,7 @@ import { runPipeline } from '../../src/pipeline/run-pipeline.js';
 import { withDuckDb } from '../support/duckdb-reader.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { itemsConfig } from './items-config.js';
 
 /**
  * Issue 9 §4, HTTP faults (reference §B3 rows 12–14 and 16): rate limits with every form of
@@ -142,27 +143,7 @@ const FAST_RETRY = { max_retries: 3, backoff_factor: 0.01, max_delay: 0.3, max_t
 
 /** The key is written as a `{secrets.api_key}` template: the CLI resolves it from env `API_KEY`. */
 function config(baseUrl: string, retry: Record<string, number> = FAST_RETRY, apiKey = '{secrets.api_key}') {
-  return {
-    client: {
-      base_url: baseUrl,
-      auth: { type: 'api_key', name: 'api_key', api_key: apiKey, location: 'query' },
-      retry,
-      timeout: 5,
-    },
-    resources: [
-      {
-        name: 'items',
-        primary_key: 'id',
-        write_disposition: 'merge',
-        endpoint: {
-          path: '/items',
-          data_selector: 'data',
-          paginator: { type: 'offset', limit: PAGE },
-          incremental: { cursor_path: 'updated_at', initial_value: '2000-01-01T00:00:00Z' },
-        },
-      },
-    ],
-  };
+  return itemsConfig(baseUrl, { retry, limit: PAGE, apiKey, timeout: 5 });
 }
 
 type Row = Record<string, unknown>;

@@ -4,27 +4,31 @@ import { describe, expect, it } from 'vitest';
 import { restApiSource } from '../../src/config/rest-api-source.js';
 import { DuckDbDestination } from '../../src/destinations/duckdb/duckdb-destination.js';
 import type { TributaryError } from '../../src/errors/tributary-error.js';
-import { runPipeline } from '../../src/pipeline/run-pipeline.js';
+import { type PipelineOptions, runPipeline } from '../../src/pipeline/run-pipeline.js';
 import { startRecordingServer } from '../support/recording-server.js';
 import { makeTempDir } from '../support/temp-dir.js';
+
+/** One run of a single-page `items` resource from `baseUrl` into `<dir>/<name>.duckdb`. */
+function runItems(baseUrl: string, dir: string, name: string, options: Partial<PipelineOptions>) {
+  return runPipeline(
+    restApiSource({
+      client: { base_url: baseUrl },
+      resources: [{ name: 'items', endpoint: { path: '/items', paginator: 'single_page' } }],
+    }),
+    {
+      pipelineName: 'items',
+      destination: new DuckDbDestination(join(dir, `${name}.duckdb`)),
+      workingDir: join(dir, `work-${name}`),
+      ...options,
+    },
+  );
+}
 
 describe('recording into a folder', () => {
   it('refuses a folder that holds other files, and replaces a cassette already there', async () => {
     const temp = await makeTempDir('tributary-cassette-dir-');
     const server = await startRecordingServer({ 'GET /items': () => ({ body: [{ id: 1 }] }) });
-    const run = (name: string, record: string) =>
-      runPipeline(
-        restApiSource({
-          client: { base_url: server.url },
-          resources: [{ name: 'items', endpoint: { path: '/items', paginator: 'single_page' } }],
-        }),
-        {
-          pipelineName: 'items',
-          destination: new DuckDbDestination(join(temp.dir, `${name}.duckdb`)),
-          workingDir: join(temp.dir, `w-${name}`),
-          record,
-        },
-      );
+    const run = (name: string, record: string) => runItems(server.url, temp.dir, name, { record });
     try {
       await writeFile(join(temp.dir, 'notes.txt'), 'mine');
       const refused = await run('a', temp.dir).catch((error: unknown) => error);
@@ -54,24 +58,15 @@ describe('replaying recorded waits', () => {
     });
     const sleeps: number[] = [];
     const run = (name: string, options: { record?: string; replay?: string }) =>
-      runPipeline(
-        restApiSource({
-          client: { base_url: server.url },
-          resources: [{ name: 'items', endpoint: { path: '/items', paginator: 'single_page' } }],
-        }),
-        {
-          pipelineName: 'items',
-          destination: new DuckDbDestination(join(temp.dir, `${name}.duckdb`)),
-          workingDir: join(temp.dir, `work-${name}`),
-          runtime: {
-            sleep: (ms) => {
-              sleeps.push(ms);
-              return new Promise((resolve) => setTimeout(resolve, ms));
-            },
+      runItems(server.url, temp.dir, name, {
+        runtime: {
+          sleep: (ms) => {
+            sleeps.push(ms);
+            return new Promise((resolve) => setTimeout(resolve, ms));
           },
-          ...options,
         },
-      );
+        ...options,
+      });
     try {
       const recorded = await run('a', { record: join(temp.dir, 'cassette') });
       expect(recorded.retries).toBe(1);
