@@ -5,7 +5,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { TributaryError } from '../../errors/tributary-error.js';
 import type { LoadPackage } from '../../load/load-package.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
-import type { StoredSchema } from '../../schema/schema-types.js';
+import type { StoredSchema, TableSchema } from '../../schema/schema-types.js';
 import type { DatasetFacts, Destination, DestinationCapabilities, LoadResult } from '../destination.js';
 import { completeColumns } from '../sql/ddl.js';
 import { planLoadStatements, type SqlDialect, syncTableStatements } from '../sql/load-plan.js';
@@ -31,13 +31,35 @@ const DIALECT: SqlDialect = {
   stagingSequence: 'rowid',
 };
 
+/**
+ * A package table file read with `read_json` in the table's column types (binary travels as hex
+ * text in the package and is decoded here).
+ */
+function packageFileSelect(table: TableSchema, file: string): string {
+  const complete = completeColumns(table);
+  const columns = complete
+    .map(
+      (c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.data_type === 'binary' ? 'VARCHAR' : duckdbType(c))}`,
+    )
+    .join(', ');
+  const select = complete
+    .map((c) =>
+      c.data_type === 'binary'
+        ? `unhex(${quoteIdentifier(c.name)}) AS ${quoteIdentifier(c.name)}`
+        : quoteIdentifier(c.name),
+    )
+    .join(', ');
+  return `SELECT ${select} FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = {${columns}})`;
+}
+
 /** DuckDB's memory for a Tributary connection; beyond it, DuckDB spills to `<file>.tmp`. */
 export const DUCKDB_MEMORY_LIMIT = '256MB';
 
 /**
  * DuckDB, embedded: one database file (default `<pipeline_name>.duckdb` in the current folder),
- * the dataset as a SQL schema. Package files are read with `read_json` into staging tables, then
- * moved by the disposition's SQL, all in one transaction with the state and `_dlt_loads` rows.
+ * the dataset as a SQL schema. Package files are read with `read_json` into staging tables (or, for
+ * tables the load reads once, views over the files), then moved by the disposition's SQL, all in
+ * one transaction with the state and `_dlt_loads` rows.
  */
 export class DuckDbDestination implements Destination {
   readonly type = 'duckdb';
@@ -147,50 +169,36 @@ export class DuckDbDestination implements Destination {
     const db = this.#db;
     const staging = stagingDataset(dataset);
     let current = '';
+    const run = async (sql: string, params?: unknown[]) => {
+      current = sql;
+      this.#onStatement?.(sql);
+      await db.run(sql, params as never);
+    };
     try {
       await db.run('BEGIN TRANSACTION');
-      for (const sql of [
-        `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(dataset)}`,
-        `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(staging)}`,
-      ]) {
-        current = sql;
-        this.#onStatement?.(sql);
-        await db.run(sql);
-      }
+      await run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(dataset)}`);
+      await run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(staging)}`);
       const existing = await this.#existingColumns(dataset);
-      for (const sql of syncTableStatements(pkg.schema, dataset, existing, DIALECT)) {
-        current = sql;
-        this.#onStatement?.(sql);
-        await db.run(sql);
-      }
+      for (const sql of syncTableStatements(pkg.schema, dataset, existing, DIALECT)) await run(sql);
+      const plan = planLoadStatements(pkg, dataset, existing, DIALECT, randomBytes(8).toString('hex'));
+      const views: string[] = [];
       for (const entry of pkg.manifest.tables) {
         const table = pkg.schema.tables[entry.name];
         if (table === undefined) continue;
-        // Binary travels as hex text in the package; everything else in its own type.
-        const complete = completeColumns(table);
-        const columns = complete
-          .map(
-            (c) =>
-              `${quoteLiteral(c.name)}: ${quoteLiteral(c.data_type === 'binary' ? 'VARCHAR' : duckdbType(c))}`,
-          )
-          .join(', ');
-        const select = complete
-          .map((c) =>
-            c.data_type === 'binary'
-              ? `unhex(${quoteIdentifier(c.name)}) AS ${quoteIdentifier(c.name)}`
-              : quoteIdentifier(c.name),
-          )
-          .join(', ');
-        current = `CREATE OR REPLACE TABLE ${qualified(staging, entry.name)} AS SELECT ${select} FROM read_json(${quoteLiteral(join(pkg.dir, entry.file))}, format = 'newline_delimited', columns = {${columns}})`;
-        this.#onStatement?.(current);
-        await db.run(current);
+        const target = qualified(staging, entry.name);
+        const select = packageFileSelect(table, join(pkg.dir, entry.file));
+        if (plan.readOnce.has(entry.name)) {
+          // Read once by the load's SQL: a view over the package file instead of a staged copy
+          // (1,000,000 nested tasks: the load took 8.5 s instead of 12.8 s). Dropped before COMMIT.
+          await run(`DROP TABLE IF EXISTS ${target}`);
+          await run(`CREATE VIEW ${target} AS ${select}`);
+          views.push(target);
+        } else {
+          await run(`CREATE OR REPLACE TABLE ${target} AS ${select}`);
+        }
       }
-      const tempId = randomBytes(8).toString('hex');
-      for (const { sql, params } of planLoadStatements(pkg, dataset, existing, DIALECT, tempId)) {
-        current = sql;
-        this.#onStatement?.(sql);
-        await db.run(sql, params as never);
-      }
+      for (const { sql, params } of plan.statements) await run(sql, params);
+      for (const view of views) await run(`DROP VIEW ${view}`);
       await db.run('COMMIT');
     } catch (cause) {
       await db.run('ROLLBACK').catch(() => {});

@@ -207,7 +207,8 @@ export class PostgresDestination implements Destination {
         }
       }
       const tempId = randomBytes(8).toString('hex');
-      for (const { sql, params } of planLoadStatements(pkg, dataset, existing, this.#dialect, tempId)) {
+      for (const { sql, params } of planLoadStatements(pkg, dataset, existing, this.#dialect, tempId)
+        .statements) {
         await run(sql, params);
       }
       current = 'COMMIT';

@@ -14,37 +14,58 @@ import { upsertStatements } from './upsert-sql.js';
 
 export { SEQUENCE_COLUMN, type TableChain } from './chain-sql.js';
 
+/** The SQL that moves a chain's staged rows into the dataset, and how it reads the staged tables. */
+export interface DispositionPlan {
+  statements: string[];
+  /**
+   * Staged tables that the statements read exactly once, in one `INSERT … SELECT` whose result does
+   * not depend on the rows' load order: a destination may read those straight from the package
+   * file instead of copying them into a staging table first.
+   */
+  readOnce: TableSchema[];
+}
+
 /** Statements that move a chain's staged rows into the dataset for its write disposition. */
-export function dispositionStatements(chain: TableChain, ctx: DispositionSqlContext): string[] {
+export function dispositionStatements(chain: TableChain, ctx: DispositionSqlContext): DispositionPlan {
   const disposition = chain.root.write_disposition ?? 'append';
   const all = [chain.root, ...chain.nested];
   const stagedTables = all.filter((t) => chain.staged.has(t.name));
-  if (disposition === 'skip') return [];
+  if (disposition === 'skip') return { statements: [], readOnce: [] };
   if (disposition === 'replace') {
-    return [
-      ...all.map((t) => `DELETE FROM ${qualified(ctx.dataset, t.name)}`),
-      ...stagedTables.map((t) => insertFromStaging(ctx, t)),
-    ];
+    return {
+      statements: [
+        ...all.map((t) => `DELETE FROM ${qualified(ctx.dataset, t.name)}`),
+        ...stagedTables.map((t) => insertFromStaging(ctx, t)),
+      ],
+      readOnce: stagedTables,
+    };
   }
   const primary = keyColumns(chain.root, 'primary_key');
   const merge = keyColumns(chain.root, 'merge_key');
   if (disposition === 'append' || !chain.staged.has(chain.root.name)) {
-    return stagedTables.map((t) => insertFromStaging(ctx, t));
+    return { statements: stagedTables.map((t) => insertFromStaging(ctx, t)), readOnce: stagedTables };
   }
   const strategy = chain.root['x-merge-strategy'] ?? 'delete-insert';
-  if (strategy === 'scd2') return scd2Statements(chain, ctx, merge);
+  // scd2 and upsert dedup nested rows by `_dlt_id` in load order: every table stays staged.
+  if (strategy === 'scd2') return { statements: scd2Statements(chain, ctx, merge), readOnce: [] };
   if (primary.length === 0 && merge.length === 0) {
     // dlt's fallback: a merge without keys appends, leaving out rows marked as deletes.
     const deleted = deletedCondition(chain.root, 's');
-    return stagedTables.map((t) =>
+    const statements = stagedTables.map((t) =>
       t === chain.root && deleted
         ? `INSERT INTO ${qualified(ctx.dataset, t.name)} (${cols(t).join(', ')}) SELECT ${cols(t).join(', ')} FROM ${qualified(ctx.staging, t.name)} AS s WHERE NOT (${deleted})`
         : insertFromStaging(ctx, t),
     );
+    return { statements, readOnce: stagedTables };
   }
-  if (strategy === 'upsert' || strategy === 'insert-only')
-    return upsertStatements(chain, ctx, primary, strategy);
-  return deleteInsert(chain, ctx, primary, merge, stagedTables);
+  if (strategy === 'upsert' || strategy === 'insert-only') {
+    return { statements: upsertStatements(chain, ctx, primary, strategy), readOnce: [] };
+  }
+  // The root is read three times (matches, dedup, insert); each nested table once.
+  return {
+    statements: deleteInsert(chain, ctx, primary, merge, stagedTables),
+    readOnce: stagedTables.filter((t) => t !== chain.root),
+  };
 }
 
 /** dlt's `delete-insert` merge (reference §5.3), with "last row served wins" as the dedup tiebreak. */

@@ -78,6 +78,18 @@ function nestedTables(schema: StoredSchema, root: string): TableSchema[] {
   return out;
 }
 
+/** The SQL of one load after its staging tables are filled, and the tables it reads only once. */
+export interface LoadPlan {
+  statements: Statement[];
+  /**
+   * Tables of the package that the statements read once, in one `INSERT … SELECT` whose result does
+   * not depend on the rows' load order (every table of append and replace, the nested tables of a
+   * delete-insert merge): a destination may read them straight from the package file (a view
+   * over it) instead of staging a copy.
+   */
+  readOnce: ReadonlySet<string>;
+}
+
 /**
  * The statements of one load after the staging tables are filled: each root's disposition SQL,
  * the schema version (if new), the state row (if changed) and last the `_dlt_loads` row.
@@ -88,9 +100,10 @@ export function planLoadStatements(
   existing: Map<string, Map<string, string>>,
   dialect: SqlDialect,
   tempId: string,
-): Statement[] {
+): LoadPlan {
   const { schema, manifest } = pkg;
   const staged = new Set(manifest.tables.map((t) => t.name));
+  const readOnce = new Set<string>();
   const statements: Statement[] = (manifest.dropTables ?? []).map((table) => ({
     sql: `DROP TABLE IF EXISTS ${qualified(dataset, table)}`,
   }));
@@ -105,17 +118,17 @@ export function planLoadStatements(
       staged,
     };
     if (!existing.has(rootName) && !staged.has(rootName)) continue;
-    statements.push(
-      ...dispositionStatements(chain, {
-        dataset,
-        staging: stagingDataset(dataset, dialect.maxIdentifierLength),
-        createTemp: dialect.createTemp,
-        mergeInto: dialect.mergeInto ?? true,
-        ...(dialect.stagingSequence === undefined ? {} : { sequence: dialect.stagingSequence }),
-        tempName: (base) => `${rootName}_${base}_${tempId}_${tempCount++}`.slice(-63),
-        boundary: manifest.createdAt,
-      }).map((sql) => ({ sql })),
-    );
+    const plan = dispositionStatements(chain, {
+      dataset,
+      staging: stagingDataset(dataset, dialect.maxIdentifierLength),
+      createTemp: dialect.createTemp,
+      mergeInto: dialect.mergeInto ?? true,
+      ...(dialect.stagingSequence === undefined ? {} : { sequence: dialect.stagingSequence }),
+      tempName: (base) => `${rootName}_${base}_${tempId}_${tempCount++}`.slice(-63),
+      boundary: manifest.createdAt,
+    });
+    statements.push(...plan.statements.map((sql) => ({ sql })));
+    for (const table of plan.readOnce) readOnce.add(table.name);
   }
   const version = qualified(dataset, VERSION_TABLE.name);
   // Keyed by hash and version, as dlt does since dlt-hub/dlt#1063: after `pipeline drop`, a re-run
@@ -153,5 +166,5 @@ export function planLoadStatements(
     sql: `INSERT INTO ${qualified(dataset, LOADS_TABLE.name)} (load_id, schema_name, status, inserted_at, schema_version_hash) VALUES ($1, $2, 0, CAST($3 AS TIMESTAMP WITH TIME ZONE), $4)`,
     params: [manifest.loadId, manifest.schemaName, new Date().toISOString(), schema.version_hash],
   });
-  return statements;
+  return { statements, readOnce };
 }
