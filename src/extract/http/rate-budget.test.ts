@@ -54,6 +54,20 @@ describe('the rate budget of a host', () => {
     expect(budget.limit).toBe(1);
   });
 
+  it('halves once for the 429s of requests that were in flight together, again for a later one', async () => {
+    const clock = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 16 }, clock.runtime);
+    for (let i = 0; i < 12; i++) (await budget.acquire())(OK);
+    expect(budget.limit).toBe(6);
+    const inFlight = await Promise.all(Array.from({ length: 6 }, () => budget.acquire()));
+    clock.advance(20);
+    for (const release of inFlight) release({ status: 429, headers: {} });
+    expect(budget.limit).toBe(3);
+    clock.advance(5);
+    (await budget.acquire())({ status: 429, headers: {} });
+    expect(budget.limit).toBe(1);
+  });
+
   it('holds requests beyond the limit until a slot is released', async () => {
     const { runtime } = fakeClock();
     const budget = new RateBudget({ maxConcurrency: 1 }, runtime);

@@ -40,7 +40,7 @@ function isAccepted(status: number | undefined): boolean {
 /**
  * One budget per host, shared by every request to it: an adaptive concurrency limit (starts low,
  * grows by one after each window of clean responses, halves on 429 or when the server says few
- * requests remain), an optional requests-per-second cap, and host-wide pauses from `Retry-After`.
+ * requests remain, once for the requests that were in flight together), an optional requests-per-second cap, and host-wide pauses from `Retry-After`.
  *
  * When the server announces its window (`RateLimit-Remaining` + `RateLimit-Reset`, or the
  * `X-RateLimit-*` pair as GitHub sends them: the reset in seconds from now, or in epoch seconds), no
@@ -57,6 +57,8 @@ export class RateBudget {
   #clean = 0;
   #pausedUntil = 0;
   #nextStart = 0;
+  /** When the limit was last halved: refusals of requests started before are that same signal. */
+  #halvedAt = Number.NEGATIVE_INFINITY;
   #quota: Quota | undefined;
   readonly #learned = new LearnedRate();
   /** Start times of the last second, oldest first. */
@@ -178,7 +180,12 @@ export class RateBudget {
     if (outcome.status === 429 && !announced) this.#learned.refused(startedAt, now);
     if (isAccepted(outcome.status)) this.#learned.accepted(startedAt, now);
     if (outcome.status === 429 || (!announced && remaining !== undefined && remaining <= LOW_REMAINING)) {
-      this.#limit = Math.max(1, Math.floor(this.#limit / 2));
+      // Eight requests in flight refused at once are one refusal: the limit halves once for them,
+      // not down to 1, and again only for a request started after that.
+      if (startedAt >= this.#halvedAt) {
+        this.#limit = Math.max(1, Math.floor(this.#limit / 2));
+        this.#halvedAt = now;
+      }
       this.#clean = 0;
       return;
     }
