@@ -5,12 +5,12 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { TributaryError } from '../../errors/tributary-error.js';
 import type { LoadPackage } from '../../load/load-package.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
-import type { StoredSchema, TableSchema } from '../../schema/schema-types.js';
+import type { StoredSchema } from '../../schema/schema-types.js';
 import type { DatasetFacts, Destination, DestinationCapabilities, LoadResult } from '../destination.js';
-import { completeColumns } from '../sql/ddl.js';
 import { planLoadStatements, type SqlDialect, syncTableStatements } from '../sql/load-plan.js';
-import { qualified, quoteIdentifier, quoteLiteral, stagingDataset } from '../sql/sql-identifiers.js';
+import { qualified, quoteIdentifier, stagingDataset } from '../sql/sql-identifiers.js';
 import { duckdbType } from './duckdb-types.js';
+import { packageFileSelect } from './package-file-select.js';
 
 const CAPABILITIES: DestinationCapabilities = {
   maxIdentifierLength: 65536,
@@ -30,27 +30,6 @@ const DIALECT: SqlDialect = {
   // tasks it made staging 1.5× slower.
   stagingSequence: 'rowid',
 };
-
-/**
- * A package table file read with `read_json` in the table's column types (binary travels as hex
- * text in the package and is decoded here).
- */
-function packageFileSelect(table: TableSchema, file: string): string {
-  const complete = completeColumns(table);
-  const columns = complete
-    .map(
-      (c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.data_type === 'binary' ? 'VARCHAR' : duckdbType(c))}`,
-    )
-    .join(', ');
-  const select = complete
-    .map((c) =>
-      c.data_type === 'binary'
-        ? `unhex(${quoteIdentifier(c.name)}) AS ${quoteIdentifier(c.name)}`
-        : quoteIdentifier(c.name),
-    )
-    .join(', ');
-  return `SELECT ${select} FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = {${columns}})`;
-}
 
 /** DuckDB's memory for a Tributary connection; beyond it, DuckDB spills to `<file>.tmp`. */
 export const DUCKDB_MEMORY_LIMIT = '256MB';
@@ -186,7 +165,7 @@ export class DuckDbDestination implements Destination {
         const table = pkg.schema.tables[entry.name];
         if (table === undefined) continue;
         const target = qualified(staging, entry.name);
-        const select = packageFileSelect(table, join(pkg.dir, entry.file));
+        const select = packageFileSelect(table, join(pkg.dir, entry.file), duckdbType);
         if (plan.readOnce.has(entry.name)) {
           // Read once by the load's SQL: a view over the package file instead of a staged copy
           // (1,000,000 nested tasks: the load took 8.5 s instead of 12.8 s). Dropped before COMMIT.

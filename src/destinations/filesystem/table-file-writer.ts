@@ -4,8 +4,9 @@ import { createInterface } from 'node:readline';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import type { TableSchema } from '../../schema/schema-types.js';
+import { packageFileSelect } from '../duckdb/package-file-select.js';
 import { completeColumns } from '../sql/ddl.js';
-import { quoteIdentifier, quoteLiteral } from '../sql/sql-identifiers.js';
+import { quoteLiteral } from '../sql/sql-identifiers.js';
 import type { LoaderFileFormat } from './filesystem-config.js';
 import { parquetColumnType } from './filesystem-types.js';
 
@@ -15,22 +16,8 @@ import { parquetColumnType } from './filesystem-types.js';
  * written with `COPY … TO … (FORMAT parquet)`. Columns in schema order, snappy-compressed.
  */
 async function writeParquet(db: DuckDBConnection, source: string, table: TableSchema, target: string) {
-  const columns = completeColumns(table);
-  const types = columns
-    .map(
-      (c) =>
-        `${quoteLiteral(c.name)}: ${quoteLiteral(c.data_type === 'binary' ? 'VARCHAR' : parquetColumnType(c))}`,
-    )
-    .join(', ');
-  const select = columns
-    .map((c) =>
-      c.data_type === 'binary'
-        ? `unhex(${quoteIdentifier(c.name)}) AS ${quoteIdentifier(c.name)}`
-        : quoteIdentifier(c.name),
-    )
-    .join(', ');
   await db.run(
-    `COPY (SELECT ${select} FROM read_json(${quoteLiteral(source)}, format = 'newline_delimited', columns = {${types}})) TO ${quoteLiteral(target)} (FORMAT parquet)`,
+    `COPY (${packageFileSelect(table, source, parquetColumnType)}) TO ${quoteLiteral(target)} (FORMAT parquet)`,
   );
 }
 
