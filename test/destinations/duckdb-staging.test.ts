@@ -9,11 +9,12 @@ import { type RecordingServer, startRecordingServer } from '../support/recording
 import { makeTempDir } from '../support/temp-dir.js';
 
 /**
- * DuckDB reads a package table that the load's SQL reads only once (every table of append and
- * replace, the nested tables of a delete-insert merge) through a view over the package file instead
- * of a staged copy. These tests check what that leaves behind and that it mixes with staged copies.
+ * DuckDB stages the tables that a load's SQL reads more than once in `<dataset>_staging` and reads
+ * the others through views over the package files; both are dropped before the commit. These tests
+ * check that nothing of it is left in the file, that the results are dlt's (last copy wins), and
+ * that staged copies left by earlier versions are cleared.
  */
-describe('DuckDB staging: views over package files for tables read once', () => {
+describe('DuckDB staging: copies and views dropped before the commit, nothing left in the file', () => {
   let server: RecordingServer;
   let temp: { dir: string; cleanup: () => Promise<void> };
   let served: Array<Record<string, unknown>>;
@@ -50,23 +51,41 @@ describe('DuckDB staging: views over package files for tables read once', () => 
       },
     );
   const read = (sql: string) => withDuckDb(file(), (q) => q(sql));
-  const stagingObjects = () =>
-    read(
-      "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'staging_dataset_staging' ORDER BY 1",
-    );
+  /** Every schema and table of the file outside the dataset. */
+  const outsideDataset = async () => [
+    ...(await read(
+      "SELECT schema_name AS name FROM information_schema.schemata WHERE catalog_name = current_database() AND schema_name NOT IN ('main', 'staging_dataset') ORDER BY 1",
+    )),
+    ...(await read(
+      "SELECT table_schema || '.' || table_name AS name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema <> 'staging_dataset' ORDER BY 1",
+    )),
+  ];
   const tags = () =>
     read(
       'SELECT CAST(i.id AS INTEGER) AS id, t.value FROM staging_dataset.items AS i JOIN staging_dataset.items__tags AS t ON t._dlt_parent_id = i._dlt_id ORDER BY 1, 2',
     );
+  /** What a version that staged into `<dataset>_staging` left behind: copies of the given tables. */
+  const leaveStagedCopies = async (tables: string[]) => {
+    const instance = await DuckDBInstance.create(file());
+    const connection = await instance.connect();
+    await connection.run('CREATE SCHEMA IF NOT EXISTS staging_dataset_staging');
+    for (const table of tables) {
+      await connection.run(
+        `CREATE TABLE staging_dataset_staging.${table} AS SELECT * FROM staging_dataset.items`,
+      );
+    }
+    connection.closeSync();
+    instance.closeSync();
+  };
 
-  it('a delete-insert merge stages only the root; no view outlives the load', async () => {
+  it('a delete-insert merge leaves nothing outside the dataset, and the last copy of a key wins', async () => {
     served = [
       { id: 1, tags: ['a', 'b'] },
       { id: 2, tags: ['c'] },
       { id: 1, tags: ['z'] },
     ];
     await run('merge');
-    expect(await stagingObjects()).toEqual([{ table_name: 'items', table_type: 'BASE TABLE' }]);
+    expect(await outsideDataset()).toEqual([]);
     // The last copy of id 1 wins, with its own nested rows only.
     expect(await tags()).toEqual([
       { id: 1, value: 'z' },
@@ -79,30 +98,36 @@ describe('DuckDB staging: views over package files for tables read once', () => 
       { id: 2, value: 'd' },
       { id: 2, value: 'e' },
     ]);
-    expect(await stagingObjects()).toEqual([{ table_name: 'items', table_type: 'BASE TABLE' }]);
+    expect(await outsideDataset()).toEqual([]);
   });
 
-  it('a staged copy left by an earlier version gives way to the view, and the load is whole', async () => {
+  it("staged copies left by an earlier version are dropped with the package's tables, then their schema", async () => {
     served = [{ id: 1, tags: ['a'] }];
     await run('merge');
-    // What a version that staged every table left behind: a copy of the nested table.
-    const instance = await DuckDBInstance.create(file());
-    const connection = await instance.connect();
-    await connection.run(
-      'CREATE TABLE staging_dataset_staging.items__tags AS SELECT * FROM staging_dataset.items__tags',
-    );
-    connection.closeSync();
-    instance.closeSync();
+    await leaveStagedCopies(['items', 'items__tags']);
     served = [
       { id: 1, tags: ['b'] },
       { id: 3, tags: ['c'] },
     ];
     await run('merge');
-    expect(await stagingObjects()).toEqual([{ table_name: 'items', table_type: 'BASE TABLE' }]);
+    expect(await outsideDataset()).toEqual([]);
     expect(await tags()).toEqual([
       { id: 1, value: 'b' },
       { id: 3, value: 'c' },
     ]);
+  });
+
+  it('a leftover copy of a table the package does not hold stays, and so does its schema', async () => {
+    served = [{ id: 1, tags: ['a'] }];
+    await run('merge');
+    await leaveStagedCopies(['items', 'other']);
+    served = [{ id: 1, tags: ['b'] }];
+    await run('merge');
+    expect(await outsideDataset()).toEqual([
+      { name: 'staging_dataset_staging' },
+      { name: 'staging_dataset_staging.other' },
+    ]);
+    expect(await tags()).toEqual([{ id: 1, value: 'b' }]);
   });
 
   it('append reads every table from its file: nothing is staged', async () => {
@@ -110,7 +135,7 @@ describe('DuckDB staging: views over package files for tables read once', () => 
     await run('append');
     served = [{ id: 1, tags: ['c'] }];
     await run('append');
-    expect(await stagingObjects()).toEqual([]);
+    expect(await outsideDataset()).toEqual([]);
     expect(await tags()).toEqual([
       { id: 1, value: 'a' },
       { id: 1, value: 'b' },

@@ -38,7 +38,8 @@ export const DUCKDB_MEMORY_LIMIT = '256MB';
  * DuckDB, embedded: one database file (default `<pipeline_name>.duckdb` in the current folder),
  * the dataset as a SQL schema. Package files are read with `read_json` into staging tables (or, for
  * tables the load reads once, views over the files), then moved by the disposition's SQL, all in
- * one transaction with the state and `_dlt_loads` rows.
+ * one transaction with the state and `_dlt_loads` rows; the staging tables and views are dropped
+ * before the commit.
  */
 export class DuckDbDestination implements Destination {
   readonly type = 'duckdb';
@@ -101,6 +102,14 @@ export class DuckDbDestination implements Destination {
     return reader.getRows().length > 0;
   }
 
+  async #isEmptySchema(schema: string): Promise<boolean> {
+    const reader = await this.#db.runAndReadAll(
+      'SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = $1',
+      [schema],
+    );
+    return Number(reader.getRows()[0]?.[0]) === 0;
+  }
+
   async #existingColumns(dataset: string): Promise<Map<string, Map<string, string>>> {
     const reader = await this.#db.runAndReadAll(
       'SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = $1',
@@ -160,7 +169,10 @@ export class DuckDbDestination implements Destination {
       const existing = await this.#existingColumns(dataset);
       for (const sql of syncTableStatements(pkg.schema, dataset, existing, DIALECT)) await run(sql);
       const plan = planLoadStatements(pkg, dataset, existing, DIALECT, randomBytes(8).toString('hex'));
-      const views: string[] = [];
+      // Staged copies and views are dropped before the commit, so that its checkpoint does not
+      // write them and the file keeps no copy of the load (100,000 nested tasks: the load took
+      // 1.1 s instead of 1.2 s). Copies that earlier versions kept are replaced, then dropped.
+      const dropBeforeCommit: string[] = [];
       for (const entry of pkg.manifest.tables) {
         const table = pkg.schema.tables[entry.name];
         if (table === undefined) continue;
@@ -168,16 +180,18 @@ export class DuckDbDestination implements Destination {
         const select = packageFileSelect(table, join(pkg.dir, entry.file), duckdbType);
         if (plan.readOnce.has(entry.name)) {
           // Read once by the load's SQL: a view over the package file instead of a staged copy
-          // (1,000,000 nested tasks: the load took 8.5 s instead of 12.8 s). Dropped before COMMIT.
+          // (1,000,000 nested tasks: the load took 8.5 s instead of 12.8 s).
           await run(`DROP TABLE IF EXISTS ${target}`);
           await run(`CREATE VIEW ${target} AS ${select}`);
-          views.push(target);
+          dropBeforeCommit.push(`DROP VIEW ${target}`);
         } else {
           await run(`CREATE OR REPLACE TABLE ${target} AS ${select}`);
+          dropBeforeCommit.push(`DROP TABLE ${target}`);
         }
       }
       for (const { sql, params } of plan.statements) await run(sql, params);
-      for (const view of views) await run(`DROP VIEW ${view}`);
+      for (const sql of dropBeforeCommit) await run(sql);
+      if (await this.#isEmptySchema(staging)) await run(`DROP SCHEMA ${quoteIdentifier(staging)}`);
       await db.run('COMMIT');
     } catch (cause) {
       await db.run('ROLLBACK').catch(() => {});
