@@ -33,6 +33,32 @@ function pageBody(offset: number, limit: number, bad: number | undefined): strin
   return `{"total":${TOTAL},"data":[${records.join(',')}]}`;
 }
 
+const ENVELOPE_TOTAL = 600;
+/** Obviously fake; record 250 echoes it back. */
+const FAKE_KEY = 'fake-key-for-worker-tests-0000';
+
+/**
+ * Pages whose records sit two keys deep, with only numbers `JSON.parse` reads exactly (no bigint, no
+ * `2.0`), and one record that echoes the API key (that page is redacted before normalizing).
+ */
+function envelopeBody(offset: number, limit: number): string {
+  const ids = Array.from(
+    { length: Math.max(0, Math.min(limit, ENVELOPE_TOTAL - offset)) },
+    (_, i) => offset + i,
+  );
+  const records = ids.map((id) =>
+    JSON.stringify({
+      id,
+      name: `item ${id} – ünïcödé`,
+      ratio: id + 0.5,
+      at: `2024-05-0${(id % 9) + 1}T08:00:00Z`,
+      tags: Array.from({ length: id % 3 }, (_, i) => `t${i}`),
+      ...(id === 250 ? { note: `the key was ${FAKE_KEY}` } : {}),
+    }),
+  );
+  return `{"meta":{"total":${ENVELOPE_TOTAL}},"result":{"items":[${records.join(',')}]}}`;
+}
+
 describe('normalizing in a worker thread', () => {
   let server: RecordingServer;
   let temp: { dir: string; cleanup: () => Promise<void> };
@@ -43,6 +69,10 @@ describe('normalizing in a worker thread', () => {
       'GET /tasks': (req) => ({
         headers: { 'content-type': 'application/json' },
         body: pageBody(Number(req.query.get('offset')), Number(req.query.get('limit')), bad),
+      }),
+      'GET /envelope': (req) => ({
+        headers: { 'content-type': 'application/json' },
+        body: envelopeBody(Number(req.query.get('offset')), Number(req.query.get('limit'))),
       }),
     });
   });
@@ -137,6 +167,51 @@ describe('normalizing in a worker thread', () => {
       .filter(([key]) => key.endsWith(' rows'))
       .reduce((sum, [, value]) => sum + (value as unknown[]).length, 0);
     expect(rows).toBe(expected);
+  }, 120_000);
+
+  it('loads the same tables when the worker reads pages from their own text (deep selector, a redacted page)', async () => {
+    const runEnvelope = (name: string, workerAfter: number, events: TributaryEvent[]) =>
+      runPipeline(
+        restApiSource({
+          client: {
+            base_url: server.url,
+            auth: { type: 'api_key', name: 'api_key', api_key: FAKE_KEY, location: 'query' },
+          },
+          resources: [
+            {
+              name: 'items',
+              primary_key: 'id',
+              // Row ids from the key (not random), so that two runs' tables compare equal.
+              write_disposition: { disposition: 'merge', strategy: 'upsert' },
+              endpoint: {
+                path: 'envelope',
+                data_selector: 'result.items',
+                paginator: { type: 'offset', limit: 50, total_path: 'meta.total' },
+              },
+            },
+          ],
+        }),
+        {
+          pipelineName: name,
+          destination: new DuckDbDestination(join(temp.dir, `${name}.duckdb`)),
+          workingDir: join(temp.dir, name),
+          normalizeWorkerAfter: workerAfter,
+          runtime: { emit: (event) => events.push(event) },
+        },
+      );
+    const workerEvents: TributaryEvent[] = [];
+    await runEnvelope('plain_inline', Number.POSITIVE_INFINITY, []);
+    await runEnvelope('plain_worker', 0, workerEvents);
+    expect(workerEvents.filter((e) => e.type === 'normalize_worker')).toEqual([
+      { type: 'normalize_worker', records: 0 },
+    ]);
+    const inline = await dump('plain_inline');
+    expect((inline['items rows'] as unknown[]).length).toBe(ENVELOPE_TOTAL);
+    expect(await dump('plain_worker')).toEqual(inline);
+    const [echo] = await withDuckDb(join(temp.dir, 'plain_worker.duckdb'), (q) =>
+      q('SELECT note, ratio FROM plain_worker_dataset.items WHERE id = 250'),
+    );
+    expect(echo).toEqual({ note: 'the key was ***', ratio: 250.5 });
   }, 120_000);
 
   it('fails the run with the contract error the worker raised, and loads nothing of it', async () => {

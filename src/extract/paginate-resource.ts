@@ -9,7 +9,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { type FirstPageFacts, firstPageFacts } from './first-page-facts.js';
 import { credentialOrigins } from './http/credential-scope.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http/http-client.js';
-import { parseJsonBody, refuseJsonBody } from './http/json-body.js';
+import { type JsonBodyText, jsonBodyText, parseJsonBody, refuseJsonBody } from './http/json-body.js';
 import { type Authenticator, buildHttpRequest, type RequestSpec } from './http/request-spec.js';
 import { createPaginator } from './paginators/create-paginator.js';
 import type { Paginator } from './paginators/paginator.js';
@@ -27,6 +27,18 @@ export interface ExtractedPage {
   stopReason: string | undefined;
   /** Set on the first page of a walk. */
   first?: FirstPageFacts;
+  /** The page's JSON text: `selectData` of it, parsed as `exact` says, gives `records`. */
+  text?: PageText;
+}
+
+/** A page as text, for a thread that parses the records itself. */
+export interface PageText extends JsonBodyText {
+  selector: string;
+}
+
+function pageText(response: HttpResponse, selector: string): { text?: PageText } {
+  const body = jsonBodyText(response);
+  return body === undefined ? {} : { text: { ...body, selector } };
 }
 
 export interface PaginateDeps {
@@ -162,7 +174,7 @@ export async function* paginateResource(
     previousPage = pageDigest;
     const stopReason = paginator.hasNextPage ? undefined : paginator.stopReason;
     const first = pageNumber === 1 ? { first: firstPageFacts(paginator, selector, detectedAs) } : {};
-    yield { records, pageNumber, stopReason, ...first };
+    yield { records, pageNumber, stopReason, ...first, ...pageText(response, selector) };
     if (!paginator.hasNextPage) return;
     const planned =
       deps.concurrency > 1 && paginator instanceof RangePaginator ? paginator.plannedPositions() : undefined;
@@ -249,7 +261,7 @@ async function* fetchPlannedPages(
           : paginator.plannedStopReason();
       const stoppedEmpty = walk.stopAfterEmptyPage && records.length === 0;
       if (last && beyond !== undefined && !stoppedEmpty) throw overLimit();
-      yield { records, pageNumber, stopReason };
+      yield { records, pageNumber, stopReason, ...pageText(response, walk.selector) };
       if (last) return;
     }
   } finally {

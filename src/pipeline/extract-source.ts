@@ -123,7 +123,8 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
     );
     for await (const page of pages) {
       // A server that echoes a credential back must not put it into a package, the state or a table.
-      if (secretRegistry.redactRecords(page.records) > 0 && !echoed.has(run.plan.name)) {
+      const redacted = secretRegistry.redactRecords(page.records);
+      if (redacted > 0 && !echoed.has(run.plan.name)) {
         echoed.add(run.plan.name);
         ctx.runtime.emit({
           type: 'warning',
@@ -153,8 +154,14 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       // The page is reported once its rows are in the package (with a worker, a little later).
       if (run.table === undefined) ctx.runtime.emit({ ...pageEvent, rows: 0, normalizeMs: 0 });
       else {
-        await ctx.normalizer.write(run.plan.name, records, (rows, normalizeMs) =>
-          ctx.runtime.emit({ ...pageEvent, rows, normalizeMs }),
+        // Records still exactly as the page holds them (nothing redacted, added, mapped or filtered)
+        // go to the normalize worker as the page's own text, not written out again.
+        const text = redacted === 0 && records === page.records ? page.text : undefined;
+        await ctx.normalizer.write(
+          run.plan.name,
+          records,
+          (rows, normalizeMs) => ctx.runtime.emit({ ...pageEvent, rows, normalizeMs }),
+          text,
         );
       }
       for (const child of run.children) {

@@ -24,10 +24,14 @@ export function tablePlan(plan: ResourcePlan): TablePlan {
   return Object.fromEntries(TABLE_PLAN_KEYS.map((key) => [key, plan[key]])) as TablePlan;
 }
 
-/** Records as JSON text; `exact` when it holds bigints or integral doubles (read with our parser). */
+/**
+ * Records as JSON text; `exact` when it holds bigints or integral doubles (read with our parser).
+ * With a `selector`, the text is a whole page and the records are what the selector picks of it.
+ */
 export interface RecordsText {
   text: string;
   exact: boolean;
+  selector?: string;
 }
 
 /** The normalizer's state when the worker takes over from the pipeline's own thread. */

@@ -7,6 +7,7 @@ import type { SchemaEvolver } from '../schema/schema-evolver.js';
 import type { StoredSchema } from '../schema/schema-types.js';
 import {
   type FromWorker,
+  type RecordsText,
   receiveError,
   type TableLines,
   type ToWorker,
@@ -101,9 +102,16 @@ export class RecordNormalizer {
   /**
    * Normalizes one batch of a resource's records into the package. On this thread it resolves once
    * the rows are written; with the worker, once the batch is sent (at most a few batches ahead), and
-   * `onWritten` runs when the rows are in the package.
+   * `onWritten` runs when the rows are in the package. `text`, when given, is the page the records
+   * were read from (see `ExtractedPage.text`): the worker parses it instead of the records written
+   * out again.
    */
-  async write(resource: string, records: JsonValue[], onWritten: OnWritten): Promise<void> {
+  async write(
+    resource: string,
+    records: JsonValue[],
+    onWritten: OnWritten,
+    text?: RecordsText,
+  ): Promise<void> {
     if (this.#failure) throw this.#failure;
     const after = this.#options.workerAfter ?? DEFAULT_WORKER_AFTER;
     if (!this.#handedOver && Number.isFinite(after)) {
@@ -115,7 +123,7 @@ export class RecordNormalizer {
     const entry = this.#resources.get(resource);
     if (entry === undefined) throw new Error(`resource ${resource} was not added to the normalizer`);
     entry.records += records.length;
-    if (this.#handedOver) return this.#send(resource, records, onWritten);
+    if (this.#handedOver) return this.#send(resource, text ?? recordsToText(records), onWritten);
     const started = performance.now();
     const tables = tableLines(entry.inline.rows(records));
     const normalizeMs = performance.now() - started;
@@ -204,10 +212,10 @@ export class RecordNormalizer {
     });
   }
 
-  async #send(resource: string, records: JsonValue[], onWritten: OnWritten): Promise<void> {
+  async #send(resource: string, records: RecordsText, onWritten: OnWritten): Promise<void> {
     const id = this.#nextId++;
     this.#pending.set(id, onWritten);
-    this.#post({ type: 'records', id, resource, records: recordsToText(records) });
+    this.#post({ type: 'records', id, resource, records });
     while (this.#pending.size >= MAX_IN_FLIGHT && !this.#failure) await this.#nextEvent();
     if (this.#failure) throw this.#failure;
   }

@@ -1,3 +1,4 @@
+import { selectData } from '../extract/select/select-data.js';
 import { stringifyReadable } from '../normalize/exact-json.js';
 import { parseExactJson } from '../normalize/json-parser.js';
 import { JsonDouble, type JsonValue } from '../normalize/json-values.js';
@@ -27,5 +28,6 @@ export function recordsToText(records: JsonValue[]): RecordsText {
 }
 
 export function recordsFromText(records: RecordsText): JsonValue[] {
-  return (records.exact ? parseExactJson(records.text) : JSON.parse(records.text)) as JsonValue[];
+  const parsed = (records.exact ? parseExactJson(records.text) : JSON.parse(records.text)) as JsonValue;
+  return records.selector === undefined ? (parsed as JsonValue[]) : selectData(parsed, records.selector);
 }

@@ -22,6 +22,22 @@ function mayLoseNumbers(text: string): boolean {
 /** Bodies already parsed (by {@link refuseJsonBody} inside the retry loop), so a page is parsed once. */
 const parsedBodies = new WeakMap<HttpResponse, JsonValue>();
 
+/** A parsed body's JSON text (after any byte order mark) and whether it took the exact parser. */
+export interface JsonBodyText {
+  text: string;
+  exact: boolean;
+}
+
+const bodyTexts = new WeakMap<HttpResponse, JsonBodyText>();
+
+/**
+ * The text that {@link parseJsonBody} parsed, and how: parsed again the same way it gives the same
+ * values. The normalize worker reads pages from it instead of records written out again.
+ */
+export function jsonBodyText(response: HttpResponse): JsonBodyText | undefined {
+  return bodyTexts.get(response);
+}
+
 const IGNORE_204 =
   '; if the API answers 204 when there is nothing (more) to read, add response_actions: [{ status_code: 204, action: ignore }] to the endpoint';
 
@@ -61,8 +77,10 @@ export function parseJsonBody(response: HttpResponse, method: string, shownUrl: 
     );
   }
   let value: JsonValue;
+  let exact = mayLoseNumbers(text);
   try {
-    value = mayLoseNumbers(text) ? parseJsonWith(text, readExactNumber) : parseNative(text);
+    if (exact) value = parseJsonWith(text, readExactNumber);
+    else ({ value, exact } = parseNative(text));
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
     const excerpt = bodyExcerpt(response.body, 120);
@@ -80,6 +98,7 @@ export function parseJsonBody(response: HttpResponse, method: string, shownUrl: 
     );
   }
   parsedBodies.set(response, value);
+  bodyTexts.set(response, { text, exact });
   return value;
 }
 
@@ -87,11 +106,11 @@ export function parseJsonBody(response: HttpResponse, method: string, shownUrl: 
  * `JSON.parse`, and on failure our parser, whose error says where and why reading stopped (the
  * native message has no offset and quotes the body, secrets included).
  */
-function parseNative(text: string): JsonValue {
+function parseNative(text: string): { value: JsonValue; exact: boolean } {
   try {
-    return JSON.parse(text) as JsonValue;
+    return { value: JSON.parse(text) as JsonValue, exact: false };
   } catch {
-    return parseJsonWith(text, readExactNumber);
+    return { value: parseJsonWith(text, readExactNumber), exact: true };
   }
 }
 
