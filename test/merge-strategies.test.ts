@@ -169,4 +169,33 @@ describe('merge strategies and replace on DuckDB', () => {
     await run(replace);
     expect(await query('SELECT count(*) AS n FROM m_dataset.dim_test')).toEqual([{ n: 0n }]);
   });
+
+  it('a merge resource switched to append or replace keeps giving nested rows their _dlt_root_id (as dlt)', async () => {
+    served = [
+      { id: 1, tags: ['a', 'b'] },
+      { id: 2, tags: ['c'] },
+    ];
+    await run({ primary_key: 'id', write_disposition: 'merge' });
+    served = [{ id: 3, tags: ['d'], notes: [{ text: 'new nested table' }] }];
+    await run({ primary_key: 'id', write_disposition: 'append' });
+    // Every nested row, of the old nested table and of one that appeared after the switch, points
+    // at its root row; dlt keeps the root key propagation that a merge put into the schema.
+    const orphans = (table: string) =>
+      query(
+        `SELECT count(*) AS n FROM m_dataset.${table} AS t LEFT JOIN m_dataset.dim_test AS r ON r._dlt_id = t._dlt_root_id WHERE r._dlt_id IS NULL`,
+      );
+    expect(await query('SELECT count(*) AS n FROM m_dataset.dim_test__tags')).toEqual([{ n: 4n }]);
+    expect(await orphans('dim_test__tags')).toEqual([{ n: 0n }]);
+    expect(await orphans('dim_test__notes')).toEqual([{ n: 0n }]);
+    served = [{ id: 4, tags: ['e', 'f'] }];
+    await run({ primary_key: 'id', write_disposition: 'replace' });
+    expect(
+      await query(
+        'SELECT CAST(r.id AS INTEGER) AS id, t.value FROM m_dataset.dim_test__tags AS t JOIN m_dataset.dim_test AS r ON r._dlt_id = t._dlt_root_id ORDER BY 2',
+      ),
+    ).toEqual([
+      { id: 4, value: 'e' },
+      { id: 4, value: 'f' },
+    ]);
+  });
 });

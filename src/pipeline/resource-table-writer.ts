@@ -1,7 +1,7 @@
 import { rowLines } from '../load/load-package.js';
 import { isJsonObject, type JsonValue } from '../normalize/json-values.js';
 import type { Naming } from '../normalize/naming.js';
-import { type FlattenOptions, flattenRecord } from '../normalize/relational.js';
+import { C_DLT_ROOT_ID, type FlattenOptions, flattenRecord } from '../normalize/relational.js';
 import { keyHashRowId, rowHashId } from '../normalize/row-ids.js';
 import type { RowContext, SchemaEvolver } from '../schema/schema-evolver.js';
 import type { TableLines, TablePlan } from './normalize-worker-protocol.js';
@@ -96,6 +96,28 @@ export class ResourceTableWriter {
     return {};
   }
 
+  /**
+   * Whether a nested table of this resource already has `_dlt_root_id`: dlt records the root key's
+   * propagation in the schema when a merge first needs it and keeps propagating it to every nested
+   * table after the resource switches to append or replace (the column stays NOT NULL).
+   */
+  #rootKeyInSchema(): boolean {
+    const tables = this.#evolver.schema.tables;
+    const rootOf = (name: string): string => {
+      let current = name;
+      for (let parent = tables[current]?.parent; parent !== undefined; parent = tables[current]?.parent) {
+        current = parent;
+      }
+      return current;
+    };
+    return Object.values(tables).some(
+      (table) =>
+        table.parent !== undefined &&
+        table.columns[C_DLT_ROOT_ID] !== undefined &&
+        rootOf(table.name) === this.table,
+    );
+  }
+
   /** How every record of this resource is flattened; the same for all its records. */
   #flattenOptions(): FlattenOptions {
     const plan = this.#plan;
@@ -105,7 +127,7 @@ export class ResourceTableWriter {
       table: this.table,
       naming: this.#naming,
       loadId: this.#loadId,
-      rootKey: needsRootKey(plan),
+      rootKey: needsRootKey(plan) || this.#rootKeyInSchema(),
       isJsonColumn: (table, column) => evolver.schema.tables[table]?.columns[column]?.data_type === 'json',
       ...(plan.maxTableNesting === undefined ? {} : { maxNesting: plan.maxTableNesting }),
     };
