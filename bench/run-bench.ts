@@ -1,7 +1,7 @@
 // `npm run bench`: the seed pipeline into DuckDB against the demo task API (in its own process),
 // per scenario, beside a fetch-and-parse floor. Prints a table, checks row counts, `--json FILE`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,16 @@ interface Scenario {
   rateHeaders?: boolean;
 }
 
+/** What one pipeline run in its child process reports. */
+interface PipelineRun {
+  wallMs: number;
+  peakRssMb: number;
+  requests: number;
+  retries: number;
+  counts: Record<string, number>;
+  distinct: number;
+}
+
 interface Result {
   scenario: string;
   records: number;
@@ -33,8 +43,28 @@ interface Result {
 }
 
 const { values } = parseArgs({
-  options: { json: { type: 'string' }, quick: { type: 'boolean' }, only: { type: 'string' } },
+  options: {
+    json: { type: 'string' },
+    quick: { type: 'boolean' },
+    only: { type: 'string' },
+    repeat: { type: 'string', default: '1' },
+  },
 });
+// On a shared machine one run can be 1.5× another of the same code: `--repeat N` runs every
+// pipeline and floor N times against the same API process and reports the median run.
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
+  process.stderr.write('--repeat takes a whole number from 1 to 20\n');
+  process.exit(2);
+}
+/** The median of runs by wall time (the lower middle one of an even count), with the spread. */
+function median<T extends { wallMs: number }>(runs: T[]): { run: T; spread: string } {
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
+  const run = sorted[Math.floor((sorted.length - 1) / 2)] as T;
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const spread = `${s((sorted[0] as T).wallMs)}–${s((sorted.at(-1) as T).wallMs)} s over ${sorted.length} runs`;
+  return { run, spread };
+}
 const counts = values.quick ? [100_000] : [100_000, 1_000_000];
 const scenarios: Scenario[] = [];
 for (const count of counts) {
@@ -81,9 +111,13 @@ for (const scenario of scenarios.filter((s) => !values.only || label(s).includes
   const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
   try {
     if (scenario.concurrency === 1 && !scenario.rateLimit) {
-      const floor = await measureFloor(api.url, DEMO_API_KEY, scenario.count, 8);
+      const floors: Array<Awaited<ReturnType<typeof measureFloor>>> = [];
+      for (let i = 0; i < repeat; i++)
+        floors.push(await measureFloor(api.url, DEMO_API_KEY, scenario.count, 8));
+      const { run: floor, spread } = median(floors);
+      const name = `floor: fetch+parse ${scenario.count / 1000}k ${scenario.shape} ${scenario.latencyMs}ms c=8`;
       results.push({
-        scenario: `floor: fetch+parse ${scenario.count / 1000}k ${scenario.shape} ${scenario.latencyMs}ms c=8`,
+        scenario: name,
         records: floor.records,
         rows: floor.records,
         wallS: floor.wallMs / 1000,
@@ -93,40 +127,48 @@ for (const scenario of scenarios.filter((s) => !values.only || label(s).includes
         requests: floor.requests,
         retries: 0,
       });
+      if (repeat > 1) notes.push(`${name}: ${spread}`);
     }
-    const out = execFileSync(
-      process.execPath,
-      [
-        'bench/bench-pipeline-child.mjs',
-        JSON.stringify({ url: api.url, apiKey: DEMO_API_KEY, dir, concurrency: scenario.concurrency }),
-      ],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1 << 20,
-        timeout: 1_800_000,
-      },
-    );
-    const run = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
-      wallMs: number;
-      peakRssMb: number;
-      requests: number;
-      retries: number;
-      counts: Record<string, number>;
-      distinct: number;
-    };
+    const runs: PipelineRun[] = [];
+    for (let i = 0; i < repeat; i++) {
+      // Each run into a database and working folder of its own: every run does the same work.
+      const runDir = join(dir, String(i));
+      mkdirSync(runDir);
+      const out = execFileSync(
+        process.execPath,
+        [
+          'bench/bench-pipeline-child.mjs',
+          JSON.stringify({
+            url: api.url,
+            apiKey: DEMO_API_KEY,
+            dir: runDir,
+            concurrency: scenario.concurrency,
+          }),
+        ],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 20,
+          timeout: 1_800_000,
+        },
+      );
+      const run = JSON.parse(out.trim().split('\n').pop() ?? '{}') as PipelineRun;
+      if (run.counts.task_management !== scenario.count || run.distinct !== scenario.count) {
+        failures.push(
+          `${label(scenario)}: ${run.counts.task_management} root rows, ${run.distinct} distinct ids, expected ${scenario.count}`,
+        );
+      }
+      const key = `${scenario.count} ${scenario.shape}`;
+      const seen = childCounts.get(key);
+      if (seen && JSON.stringify(seen) !== JSON.stringify(run.counts))
+        failures.push(
+          `${label(scenario)}: table counts differ between runs: ${JSON.stringify(run.counts)} vs ${JSON.stringify(seen)}`,
+        );
+      childCounts.set(key, run.counts);
+      runs.push(run);
+    }
+    const { run, spread } = median(runs);
+    if (repeat > 1) notes.push(`${label(scenario)}: ${spread}`);
     const rows = Object.values(run.counts).reduce((a, b) => a + b, 0);
-    if (run.counts.task_management !== scenario.count || run.distinct !== scenario.count) {
-      failures.push(
-        `${label(scenario)}: ${run.counts.task_management} root rows, ${run.distinct} distinct ids, expected ${scenario.count}`,
-      );
-    }
-    const key = `${scenario.count} ${scenario.shape}`;
-    const seen = childCounts.get(key);
-    if (seen && JSON.stringify(seen) !== JSON.stringify(run.counts))
-      failures.push(
-        `${label(scenario)}: table counts differ between runs: ${JSON.stringify(run.counts)} vs ${JSON.stringify(seen)}`,
-      );
-    childCounts.set(key, run.counts);
     results.push({
       scenario: label(scenario),
       records: scenario.count,
@@ -193,5 +235,5 @@ if (failures.length > 0) {
   process.exitCode = 1;
 } else
   process.stderr.write(
-    `row counts checked: ${results.filter((r) => !r.scenario.startsWith('floor')).length} runs\n`,
+    `row counts checked: ${results.filter((r) => !r.scenario.startsWith('floor')).length * repeat} runs\n`,
   );
