@@ -4,6 +4,7 @@ import type { Naming } from '../normalize/naming.js';
 import { C_DLT_ROOT_ID, type FlattenOptions, flattenRecord } from '../normalize/relational.js';
 import { keyHashRowId, rowHashId } from '../normalize/row-ids.js';
 import type { RowContext, SchemaEvolver } from '../schema/schema-evolver.js';
+import { nestedOf } from '../schema/table-tree.js';
 import type { TableLines, TablePlan } from './normalize-worker-protocol.js';
 
 /** Rows of a batch of records, per table, in the order they came. */
@@ -102,19 +103,9 @@ export class ResourceTableWriter {
    * table after the resource switches to append or replace (the column stays NOT NULL).
    */
   #rootKeyInSchema(): boolean {
-    const tables = this.#evolver.schema.tables;
-    const rootOf = (name: string): string => {
-      let current = name;
-      for (let parent = tables[current]?.parent; parent !== undefined; parent = tables[current]?.parent) {
-        current = parent;
-      }
-      return current;
-    };
-    return Object.values(tables).some(
-      (table) =>
-        table.parent !== undefined &&
-        table.columns[C_DLT_ROOT_ID] !== undefined &&
-        rootOf(table.name) === this.table,
+    const schema = this.#evolver.schema;
+    return nestedOf(schema, this.table).some(
+      (name) => schema.tables[name]?.columns[C_DLT_ROOT_ID] !== undefined,
     );
   }
 

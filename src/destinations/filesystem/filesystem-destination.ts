@@ -5,7 +5,8 @@ import { secretRegistry } from '../../config/secret-registry.js';
 import { ConfigError, TributaryError } from '../../errors/tributary-error.js';
 import type { LoadPackage } from '../../load/load-package.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
-import type { StoredSchema, TableSchema } from '../../schema/schema-types.js';
+import type { StoredSchema } from '../../schema/schema-types.js';
+import { nestedOf, rootOf } from '../../schema/table-tree.js';
 import type { DatasetFacts, Destination, DestinationCapabilities, LoadResult } from '../destination.js';
 import { quoteLiteral } from '../sql/sql-identifiers.js';
 import {
@@ -55,20 +56,6 @@ const CAPABILITIES: DestinationCapabilities = {
 const MERGE_DESTINATIONS = 'duckdb, postgres';
 
 const newestFirst = (a: SystemFileName, b: SystemFileName) => compareLoadIds(b.loadId, a.loadId);
-
-/** The root table of `name`, following `parent` links. */
-function rootOf(schema: StoredSchema, name: string): TableSchema | undefined {
-  let table = schema.tables[name];
-  while (table?.parent !== undefined) table = schema.tables[table.parent];
-  return table;
-}
-
-/** Every table below `root` in the schema (nested at any depth). */
-function nestedOf(schema: StoredSchema, root: string): string[] {
-  return Object.values(schema.tables)
-    .filter((t) => t.name !== root && rootOf(schema, t.name)?.name === root)
-    .map((t) => t.name);
-}
 
 async function countLines(path: string): Promise<number> {
   let count = 0;
