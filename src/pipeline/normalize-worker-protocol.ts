@@ -1,5 +1,6 @@
 import type { ResourcePlan } from '../config/rest-api-source.js';
 import { ConfigError, type ErrorCode, type ErrorContext, TributaryError } from '../errors/tributary-error.js';
+import type { JsonBodyText } from '../extract/http/json-body.js';
 import type { Detection } from '../normalize/type-inference.js';
 import type { StoredSchema } from '../schema/schema-types.js';
 
@@ -28,9 +29,7 @@ export function tablePlan(plan: ResourcePlan): TablePlan {
  * Records as JSON text; `exact` when it holds bigints or integral doubles (read with our parser).
  * With a `selector`, the text is a whole page and the records are what the selector picks of it.
  */
-export interface RecordsText {
-  text: string;
-  exact: boolean;
+export interface RecordsText extends JsonBodyText {
   selector?: string;
 }
 

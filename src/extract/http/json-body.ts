@@ -19,23 +19,25 @@ function mayLoseNumbers(text: string): boolean {
   return LOSSY_NUMBER.test(text);
 }
 
-/** Bodies already parsed (by {@link refuseJsonBody} inside the retry loop), so a page is parsed once. */
-const parsedBodies = new WeakMap<HttpResponse, JsonValue>();
-
 /** A parsed body's JSON text (after any byte order mark) and whether it took the exact parser. */
 export interface JsonBodyText {
   text: string;
   exact: boolean;
 }
 
-const bodyTexts = new WeakMap<HttpResponse, JsonBodyText>();
+/**
+ * Bodies already parsed (by {@link refuseJsonBody} inside the retry loop), so a page is parsed
+ * once, with the text they were parsed from.
+ */
+const parsedBodies = new WeakMap<HttpResponse, JsonBodyText & { value: JsonValue }>();
 
 /**
  * The text that {@link parseJsonBody} parsed, and how: parsed again the same way it gives the same
  * values. The normalize worker reads pages from it instead of records written out again.
  */
 export function jsonBodyText(response: HttpResponse): JsonBodyText | undefined {
-  return bodyTexts.get(response);
+  const parsed = parsedBodies.get(response);
+  return parsed === undefined ? undefined : { text: parsed.text, exact: parsed.exact };
 }
 
 const IGNORE_204 =
@@ -56,7 +58,7 @@ const IGNORE_204 =
  */
 export function parseJsonBody(response: HttpResponse, method: string, shownUrl: string): JsonValue {
   const cached = parsedBodies.get(response);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return cached.value;
   const bom = response.body[0] === 0xef && response.body[1] === 0xbb && response.body[2] === 0xbf;
   let text = response.body.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -97,8 +99,7 @@ export function parseJsonBody(response: HttpResponse, method: string, shownUrl: 
       error,
     );
   }
-  parsedBodies.set(response, value);
-  bodyTexts.set(response, { text, exact });
+  parsedBodies.set(response, { value, text, exact });
   return value;
 }
 
