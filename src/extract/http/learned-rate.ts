@@ -9,6 +9,12 @@ const CREEP_PER_SECOND = 0.01;
 /** After this long without a 429, what the last one showed no longer holds the creep back. */
 const CEILING_HOLD_MS = 60_000;
 
+interface Accepted {
+  at: number;
+  /** The answer's `Date`, in whole seconds since the epoch (when it had one). */
+  second: number | undefined;
+}
+
 /** A rate just under `count` per second, by the margin that arrival jitter needs. */
 function justUnder(count: number): number {
   return count - Math.max(1, count * LEARNED_MARGIN);
@@ -26,6 +32,13 @@ function justUnder(count: number): number {
  * moves. A 429 of a request sent before the rate was set is the same refusal again. While answers
  * stay clean the rate creeps up, but for a minute not past just under the last count a 429 showed
  * to be too much.
+ *
+ * Most servers that answer only 429 count requests per second of their own clock (a counter per
+ * second, as GitHub's windows turn on epoch seconds). Their `Date` header names that second, so
+ * what they accepted in the second that refused is their limit exactly, though the second before
+ * the refusal spanned two windows. That count is used when the answers fit such a window: no
+ * earlier second took more. Refused again under a rate just under it, the requests bunched on
+ * their way (a busy event loop): the rate steps down by the margin, not by 15 %.
  */
 export class LearnedRate {
   rps: number | undefined;
@@ -39,16 +52,16 @@ export class LearnedRate {
   #acceptedAtRate = false;
   /** 429s that came back under the learned rate, since a minute without one. */
   #stepsDown = 0;
-  /** Start times of accepted requests, about the last two seconds. */
-  readonly #accepted: number[] = [];
+  /** Accepted requests of about the last three seconds: start time, and the server's second. */
+  readonly #accepted: Accepted[] = [];
 
   started(now: number): void {
     if (this.rps !== undefined) this.#firstStartAt ??= now;
   }
 
-  accepted(startedAt: number, now: number): void {
-    while ((this.#accepted[0] ?? now) <= now - 2000) this.#accepted.shift();
-    this.#accepted.push(startedAt);
+  accepted(startedAt: number, now: number, second?: number): void {
+    while ((this.#accepted[0]?.at ?? now) <= now - 3000) this.#accepted.shift();
+    this.#accepted.push({ at: startedAt, second });
     if (startedAt >= this.#setAt) this.#acceptedAtRate = true;
     const rps = this.rps;
     if (rps === undefined) return;
@@ -57,11 +70,18 @@ export class LearnedRate {
     this.rps = Math.max(rps, Math.min(rps + CREEP_PER_SECOND, ceiling));
   }
 
-  refused(startedAt: number, now: number): void {
+  refused(startedAt: number, now: number, second?: number): void {
     const current = this.rps;
     if (startedAt < this.#setAt || (current !== undefined && !this.#acceptedAtRate)) return;
+    const window = second === undefined ? undefined : this.#acceptedInServerSecond(second);
+    if (window !== undefined) {
+      // Just under the window's limit, or by the margin under a rate that was already there.
+      const next = justUnder(window);
+      this.#set(current !== undefined && next >= current ? justUnder(current) : next, window, now);
+      return;
+    }
     // What the server had let through in the second before it refused this request.
-    const count = this.#accepted.filter((at) => at > startedAt - 1000 && at <= startedAt).length;
+    const count = this.#accepted.filter(({ at }) => at > startedAt - 1000 && at <= startedAt).length;
     if (count < MIN_ACCEPTED_TO_LEARN) return;
     let next = justUnder(count);
     if (current !== undefined) {
@@ -72,12 +92,32 @@ export class LearnedRate {
       const step = held + quiet > 0 ? held / (held + quiet) : 1;
       next = Math.min(next, current * Math.max(STEP_DOWN ** this.#stepsDown, step));
     }
-    const letThrough = current === undefined ? count : Math.min(count, current);
+    this.#set(next, current === undefined ? count : Math.min(count, current), now);
+  }
+
+  /** Sets the rate after a refusal that showed `letThrough` a second to be too much. */
+  #set(rps: number, letThrough: number, now: number): void {
     this.#ceiling = now < this.#ceilingUntil ? Math.min(this.#ceiling, letThrough) : letThrough;
     this.#ceilingUntil = now + CEILING_HOLD_MS;
-    this.rps = next;
+    this.rps = rps;
     this.#setAt = now;
     this.#firstStartAt = undefined;
     this.#acceptedAtRate = false;
+  }
+
+  /**
+   * What the server accepted in its clock second `second`, when its answers fit a window that turns
+   * with that second: at least MIN_ACCEPTED_TO_LEARN, and no earlier second took more.
+   */
+  #acceptedInServerSecond(second: number): number | undefined {
+    const perSecond = new Map<number, number>();
+    for (const accepted of this.#accepted) {
+      if (accepted.second !== undefined && accepted.second <= second)
+        perSecond.set(accepted.second, (perSecond.get(accepted.second) ?? 0) + 1);
+    }
+    const inSecond = perSecond.get(second) ?? 0;
+    if (inSecond < MIN_ACCEPTED_TO_LEARN) return undefined;
+    for (const count of perSecond.values()) if (count > inSecond) return undefined;
+    return inSecond;
   }
 }

@@ -227,4 +227,100 @@ describe('the rate budget of a host', () => {
     await acceptedEvery(budget, clock, 2000, 0);
     expect(budget.requestsPerSecond).toBeGreaterThan(47);
   });
+
+  /** An answer with the server's `Date`: its clock is `skewMs` behind ours. */
+  const dated = (status: number, at: number, skewMs = 0) => ({
+    status,
+    headers: { date: new Date(at - skewMs).toUTCString() },
+    pauseSeconds: status === 429 ? 1 : undefined,
+  });
+
+  it("learns a fixed window's limit from the server's Date, though the second before the 429 spans two windows", async () => {
+    const clock = fakeClock();
+    clock.advance(10_700);
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    // 29 accepted in the last 300 ms of the server's second 10, then 50 in the first half of 11.
+    for (let i = 0; i < 79; i++) {
+      clock.advance(10);
+      (await budget.acquire())(dated(200, clock.now()));
+    }
+    (await budget.acquire())(dated(429, clock.now()));
+    // 79 in the second before the 429, but the window that refused had let 50 through: 49 a second.
+    expect(budget.requestsPerSecond).toBe(49);
+  });
+
+  it('reads the second from the Date the server sends, not from the local clock', async () => {
+    const clock = fakeClock();
+    clock.advance(10_700);
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    // The same answers from a server whose clock runs 400 ms behind: its second 11 began at 11.4 s.
+    for (let i = 0; i < 79; i++) {
+      clock.advance(10);
+      (await budget.acquire())(dated(200, clock.now(), 400));
+    }
+    (await budget.acquire())(dated(429, clock.now(), 400));
+    // 70 before its second turned, 9 after: not a window that took 9 (an earlier second took more).
+    // So the count of the second before: 79, less the 2 % margin.
+    expect(budget.requestsPerSecond).toBeCloseTo(79 * 0.98, 5);
+  });
+
+  it('keeps the count of the second before when an earlier server second took more than the one that refused', async () => {
+    const clock = fakeClock();
+    clock.advance(10_000);
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    // A sliding window or a bucket: 60 accepted in second 10, 25 in second 11, then a 429.
+    for (let i = 0; i < 85; i++) {
+      clock.advance(i < 60 ? 16 : 10);
+      (await budget.acquire())(dated(200, clock.now()));
+    }
+    (await budget.acquire())(dated(429, clock.now()));
+    // Second 10 took 63 (60, and 3 more before it turned), second 11 took 22. The second before
+    // the 429 (at 11.21 s) holds 47 of the first 60 and all 25: 72, less the 2 % margin.
+    expect(budget.requestsPerSecond).toBeCloseTo(72 * 0.98, 5);
+  });
+
+  it('steps down by the margin, not 15 %, when a window it knows refuses a rate already under it', async () => {
+    const clock = fakeClock();
+    clock.advance(10_500);
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    for (let i = 0; i < 50; i++) {
+      clock.advance(5);
+      (await budget.acquire())(dated(200, clock.now()));
+    }
+    (await budget.acquire())(dated(429, clock.now()));
+    expect(budget.requestsPerSecond).toBe(49);
+    // At 49 a second; requests that bunched on their way put 51 into the server's second 13.
+    clock.advance(1000);
+    for (let i = 0; i < 100; i++) (await budget.acquire())(dated(200, clock.now()));
+    const second = Math.floor(clock.now() / 1000);
+    let inSecond = 0;
+    for (let at = second * 1000; inSecond < 50; at += 10, inSecond++) {
+      const release = await budget.acquire();
+      release(dated(200, at));
+    }
+    (await budget.acquire())(dated(429, second * 1000 + 900));
+    expect(budget.requestsPerSecond).toBeGreaterThanOrEqual(47.9);
+    expect(budget.requestsPerSecond).toBeLessThan(49);
+  });
+
+  it('learns from a 429 once the requests started before it have answered: those the server accepted count', async () => {
+    const clock = fakeClock();
+    clock.advance(10_500);
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    for (let i = 0; i < 45; i++) {
+      clock.advance(5);
+      (await budget.acquire())(dated(200, clock.now()));
+    }
+    // Five more accepted are slow to answer; the 429 of the request started after them comes first.
+    const slow = [];
+    for (let i = 0; i < 5; i++) {
+      clock.advance(1);
+      slow.push(await budget.acquire());
+    }
+    clock.advance(1);
+    (await budget.acquire())(dated(429, clock.now()));
+    expect(budget.requestsPerSecond).toBeUndefined();
+    for (const release of slow) release(dated(200, clock.now()));
+    expect(budget.requestsPerSecond).toBe(49);
+  });
 });

@@ -32,6 +32,18 @@ function headerNumber(headers: Record<string, string>, names: string[]): number 
   return undefined;
 }
 
+let lastDate: { text: string; second: number | undefined } | undefined;
+/** The answer's `Date` in whole seconds since the epoch (answers of one second share the text). */
+function serverSecond(headers: Record<string, string>): number | undefined {
+  const text = headers.date;
+  if (text === undefined) return undefined;
+  if (lastDate?.text !== text) {
+    const ms = Date.parse(text);
+    lastDate = { text, second: Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined };
+  }
+  return lastDate.second;
+}
+
 /** An answer the server counted against its limit and served: not refused, not failed. */
 function isAccepted(status: number | undefined): boolean {
   return status !== undefined && status !== 429 && status < 500;
@@ -61,6 +73,13 @@ export class RateBudget {
   #halvedAt = Number.NEGATIVE_INFINITY;
   #quota: Quota | undefined;
   readonly #learned = new LearnedRate();
+  /** Start times of the requests in flight. */
+  readonly #inFlight: number[] = [];
+  /**
+   * A 429 to learn from once every request started before it has answered: a 429 comes back
+   * faster than the pages the server accepted just before it, and those count.
+   */
+  #refusal: { startedAt: number; second: number | undefined } | undefined;
   /** Start times of the last second, oldest first. */
   readonly #starts: number[] = [];
   readonly #waiters: Array<() => void> = [];
@@ -98,11 +117,13 @@ export class RateBudget {
       this.#wake();
       throw error;
     }
+    this.#inFlight.push(startedAt);
     let released = false;
     return (outcome) => {
       if (released) return;
       released = true;
       this.#active--;
+      this.#inFlight.splice(this.#inFlight.indexOf(startedAt), 1);
       this.#observe(outcome, startedAt);
       this.#wake();
     };
@@ -177,8 +198,15 @@ export class RateBudget {
     const announced = this.#readQuota(outcome.headers);
     const remaining = headerNumber(outcome.headers, ['ratelimit-remaining', 'x-ratelimit-remaining']);
     const now = this.#runtime.now();
-    if (outcome.status === 429 && !announced) this.#learned.refused(startedAt, now);
-    if (isAccepted(outcome.status)) this.#learned.accepted(startedAt, now);
+    const second = serverSecond(outcome.headers);
+    if (isAccepted(outcome.status)) this.#learned.accepted(startedAt, now, second);
+    if (outcome.status === 429 && !announced && this.#refusal === undefined)
+      this.#refusal = { startedAt, second };
+    const refusal = this.#refusal;
+    if (refusal !== undefined && !this.#inFlight.some((at) => at < refusal.startedAt)) {
+      this.#refusal = undefined;
+      this.#learned.refused(refusal.startedAt, now, refusal.second);
+    }
     if (outcome.status === 429 || (!announced && remaining !== undefined && remaining <= LOW_REMAINING)) {
       // Eight requests in flight refused at once are one refusal: the limit halves once for them,
       // not down to 1, and again only for a request started after that.
