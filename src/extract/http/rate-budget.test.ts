@@ -323,4 +323,24 @@ describe('the rate budget of a host', () => {
     for (const release of slow) release(dated(200, clock.now()));
     expect(budget.requestsPerSecond).toBe(49);
   });
+
+  it('learns from a 429 a second after it came, though a request started before it still hangs', async () => {
+    const clock = fakeClock();
+    clock.advance(10_500);
+    const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
+    for (let i = 0; i < 45; i++) {
+      clock.advance(5);
+      (await budget.acquire())(dated(200, clock.now()));
+    }
+    clock.advance(1);
+    const hanging = await budget.acquire();
+    clock.advance(1);
+    (await budget.acquire())(dated(429, clock.now()));
+    expect(budget.requestsPerSecond).toBeUndefined();
+    // The Retry-After second: the next answer finds the 429 a second old and learns from it.
+    (await budget.acquire())(dated(200, clock.now()));
+    expect(budget.requestsPerSecond).toBeCloseTo(44, 5);
+    hanging(dated(200, clock.now()));
+    expect(budget.requestsPerSecond).toBeCloseTo(44, 5);
+  });
 });

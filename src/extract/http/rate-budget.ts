@@ -76,10 +76,11 @@ export class RateBudget {
   /** Start times of the requests in flight. */
   readonly #inFlight: number[] = [];
   /**
-   * A 429 to learn from once every request started before it has answered: a 429 comes back
-   * faster than the pages the server accepted just before it, and those count.
+   * A 429 to learn from once every request started before it has answered (a 429 comes back
+   * faster than the pages the server accepted just before it, and those count), or a second after
+   * it came, so that one hanging request does not hold the lesson back.
    */
-  #refusal: { startedAt: number; second: number | undefined } | undefined;
+  #refusal: { startedAt: number; second: number | undefined; at: number } | undefined;
   /** Start times of the last second, oldest first. */
   readonly #starts: number[] = [];
   readonly #waiters: Array<() => void> = [];
@@ -201,9 +202,10 @@ export class RateBudget {
     const second = serverSecond(outcome.headers);
     if (isAccepted(outcome.status)) this.#learned.accepted(startedAt, now, second);
     if (outcome.status === 429 && !announced && this.#refusal === undefined)
-      this.#refusal = { startedAt, second };
+      this.#refusal = { startedAt, second, at: now };
     const refusal = this.#refusal;
-    if (refusal !== undefined && !this.#inFlight.some((at) => at < refusal.startedAt)) {
+    const answered = refusal !== undefined && !this.#inFlight.some((at) => at < refusal.startedAt);
+    if (refusal !== undefined && (answered || now - refusal.at >= 1000)) {
       this.#refusal = undefined;
       this.#learned.refused(refusal.startedAt, now, refusal.second);
     }
