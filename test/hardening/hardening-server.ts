@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { listenOnLoopback } from '../support/loopback-server.js';
