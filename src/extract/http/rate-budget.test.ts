@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRuntime } from '../../runtime/runtime.js';
-import { RateBudget } from './rate-budget.js';
+import { RateBudget, type RequestOutcome } from './rate-budget.js';
 
 /** A runtime whose clock only moves when something sleeps (waking `lateMs` late) or is advanced. */
 function fakeClock(lateMs = 0) {
@@ -19,18 +19,32 @@ function fakeClock(lateMs = 0) {
 const OK = { status: 200, headers: {} };
 const REFUSED = { status: 429, headers: {}, pauseSeconds: 1 };
 
-/** `count` requests answered 200, each `everyMs` after the one before (or when the budget lets it). */
+/** An answer with the server's `Date`: its clock is `skewMs` behind ours. */
+const dated = (status: number, at: number, skewMs = 0) => ({
+  status,
+  headers: { date: new Date(at - skewMs).toUTCString() },
+  pauseSeconds: status === 429 ? 1 : undefined,
+});
+
+/**
+ * `count` requests answered 200 (by `answer`, given the time it comes), each `everyMs` after the
+ * one before (or when the budget lets it).
+ */
 async function acceptedEvery(
   budget: RateBudget,
   clock: ReturnType<typeof fakeClock>,
   count: number,
   everyMs: number,
+  answer: (at: number) => RequestOutcome = () => OK,
 ) {
   for (let i = 0; i < count; i++) {
     clock.advance(everyMs);
-    (await budget.acquire())(OK);
+    (await budget.acquire())(answer(clock.now()));
   }
 }
+
+/** An accepted answer dated by the server's clock. */
+const datedOk = (at: number) => dated(200, at);
 
 describe('the rate budget of a host', () => {
   it('starts at 4, grows by one after each window of clean responses, up to the maximum', async () => {
@@ -228,22 +242,12 @@ describe('the rate budget of a host', () => {
     expect(budget.requestsPerSecond).toBeGreaterThan(47);
   });
 
-  /** An answer with the server's `Date`: its clock is `skewMs` behind ours. */
-  const dated = (status: number, at: number, skewMs = 0) => ({
-    status,
-    headers: { date: new Date(at - skewMs).toUTCString() },
-    pauseSeconds: status === 429 ? 1 : undefined,
-  });
-
   it("learns a fixed window's limit from the server's Date, though the second before the 429 spans two windows", async () => {
     const clock = fakeClock();
     clock.advance(10_700);
     const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
     // 29 accepted in the last 300 ms of the server's second 10, then 50 in the first half of 11.
-    for (let i = 0; i < 79; i++) {
-      clock.advance(10);
-      (await budget.acquire())(dated(200, clock.now()));
-    }
+    await acceptedEvery(budget, clock, 79, 10, datedOk);
     (await budget.acquire())(dated(429, clock.now()));
     // 79 in the second before the 429, but the window that refused had let 50 through: 49 a second.
     expect(budget.requestsPerSecond).toBe(49);
@@ -254,10 +258,7 @@ describe('the rate budget of a host', () => {
     clock.advance(10_700);
     const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
     // The same answers from a server whose clock runs 400 ms behind: its second 11 began at 11.4 s.
-    for (let i = 0; i < 79; i++) {
-      clock.advance(10);
-      (await budget.acquire())(dated(200, clock.now(), 400));
-    }
+    await acceptedEvery(budget, clock, 79, 10, (at) => dated(200, at, 400));
     (await budget.acquire())(dated(429, clock.now(), 400));
     // 70 before its second turned, 9 after: not a window that took 9 (an earlier second took more).
     // So the count of the second before: 79, less the 2 % margin.
@@ -269,10 +270,8 @@ describe('the rate budget of a host', () => {
     clock.advance(10_000);
     const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
     // A sliding window or a bucket: 60 accepted in second 10, 25 in second 11, then a 429.
-    for (let i = 0; i < 85; i++) {
-      clock.advance(i < 60 ? 16 : 10);
-      (await budget.acquire())(dated(200, clock.now()));
-    }
+    await acceptedEvery(budget, clock, 60, 16, datedOk);
+    await acceptedEvery(budget, clock, 25, 10, datedOk);
     (await budget.acquire())(dated(429, clock.now()));
     // Second 10 took 63 (60, and 3 more before it turned), second 11 took 22. The second before
     // the 429 (at 11.21 s) holds 47 of the first 60 and all 25: 72, less the 2 % margin.
@@ -283,15 +282,12 @@ describe('the rate budget of a host', () => {
     const clock = fakeClock();
     clock.advance(10_500);
     const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
-    for (let i = 0; i < 50; i++) {
-      clock.advance(5);
-      (await budget.acquire())(dated(200, clock.now()));
-    }
+    await acceptedEvery(budget, clock, 50, 5, datedOk);
     (await budget.acquire())(dated(429, clock.now()));
     expect(budget.requestsPerSecond).toBe(49);
     // At 49 a second; requests that bunched on their way put 51 into the server's second 13.
     clock.advance(1000);
-    for (let i = 0; i < 100; i++) (await budget.acquire())(dated(200, clock.now()));
+    await acceptedEvery(budget, clock, 100, 0, datedOk);
     const second = Math.floor(clock.now() / 1000);
     let inSecond = 0;
     for (let at = second * 1000; inSecond < 50; at += 10, inSecond++) {
@@ -307,10 +303,7 @@ describe('the rate budget of a host', () => {
     const clock = fakeClock();
     clock.advance(10_500);
     const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
-    for (let i = 0; i < 45; i++) {
-      clock.advance(5);
-      (await budget.acquire())(dated(200, clock.now()));
-    }
+    await acceptedEvery(budget, clock, 45, 5, datedOk);
     // Five more accepted are slow to answer; the 429 of the request started after them comes first.
     const slow = [];
     for (let i = 0; i < 5; i++) {
@@ -328,10 +321,7 @@ describe('the rate budget of a host', () => {
     const clock = fakeClock();
     clock.advance(10_500);
     const budget = new RateBudget({ maxConcurrency: 8 }, clock.runtime);
-    for (let i = 0; i < 45; i++) {
-      clock.advance(5);
-      (await budget.acquire())(dated(200, clock.now()));
-    }
+    await acceptedEvery(budget, clock, 45, 5, datedOk);
     clock.advance(1);
     const hanging = await budget.acquire();
     clock.advance(1);
