@@ -18,6 +18,7 @@ export function createDestination(name: string, pipelineName: string, env: NodeJ
     case 'duckdb':
       return new DuckDbDestination(
         resolve(env.DESTINATION__DUCKDB__CREDENTIALS ?? `${pipelineName}.duckdb`),
+        // A limit the user sets is kept: the load does not raise it when DuckDB runs out of memory.
         env.DESTINATION__DUCKDB__MEMORY_LIMIT ? { memoryLimit: env.DESTINATION__DUCKDB__MEMORY_LIMIT } : {},
       );
     case 'postgres':

@@ -14,6 +14,7 @@ import { createNaming } from '../normalize/naming.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { StoredSchema } from '../schema/schema-types.js';
 import { emptySchema } from '../schema/schema-version.js';
+import { releaseHeapBeforeLoad } from './heap-release.js';
 import { pipelineWorkingDir } from './working-dir.js';
 
 export async function readLocalSchema(workingDir: string, name: string): Promise<StoredSchema | undefined> {
@@ -112,6 +113,7 @@ export class PipelineSession {
     const { loadId } = pkg.manifest;
     if (!(await this.destination.isLoaded(this.dataset, loadId))) {
       this.runtime.emit({ type: 'load_started', loadId, tables: pkg.manifest.tables.map((t) => t.name) });
+      await releaseHeapBeforeLoad(pkg);
       const result = await this.#loadWithRetries(pkg);
       for (const [table, count] of Object.entries(result.rows))
         this.rows[table] = (this.rows[table] ?? 0) + count;

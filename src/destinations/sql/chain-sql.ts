@@ -22,6 +22,8 @@ export interface DispositionSqlContext {
   /** SQL that creates a temporary table from a SELECT, unique per load. */
   createTemp(name: string, select: string): string;
   tempName(base: string): string;
+  /** SQL true when `column` (never NULL) is none of the `_dlt_id`s in the temporary table `ids`. */
+  notAmongIds(column: string, ids: string): string;
   /** The load's boundary timestamp (package creation, ISO UTC), for scd2 validity. */
   boundary: string;
   /** Upsert may use `MERGE INTO`; otherwise DELETE, UPDATE and INSERT do the same in the transaction. */

@@ -44,6 +44,7 @@ const ctx: DispositionSqlContext = {
   staging: 'ds_staging',
   createTemp: (name, select) => `CREATE TEMP TABLE "${name}" AS ${select}`,
   tempName: (base) => `items_${base}`,
+  notAmongIds: (column, ids) => `${column} NOT IN (SELECT "_dlt_id" FROM ${ids})`,
   boundary: '2026-01-01T00:00:00.000Z',
   mergeInto: false,
   sequence: 'rowid',

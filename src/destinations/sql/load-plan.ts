@@ -4,7 +4,7 @@ import { randomRowId } from '../../normalize/row-ids.js';
 import type { StoredSchema, TableSchema } from '../../schema/schema-types.js';
 import { addColumnSql, completeColumns, createTableSql, type TypeMapper } from './ddl.js';
 import { dispositionStatements, type TableChain } from './disposition-sql.js';
-import { qualified, stagingDataset } from './sql-identifiers.js';
+import { qualified, quoteIdentifier, stagingDataset } from './sql-identifiers.js';
 import { LOADS_TABLE, STATE_TABLE, SYSTEM_TABLES, VERSION_TABLE } from './system-tables.js';
 
 /** What differs between SQL destinations; the rest of the load SQL is shared. */
@@ -20,7 +20,12 @@ export interface SqlDialect {
   mergeInto?: boolean;
   /** A staged row's position in the load (see `DispositionSqlContext.sequence`). */
   stagingSequence?: string;
+  /** See `DispositionSqlContext.notAmongIds`; default `NOT EXISTS`, which Postgres plans as an anti-join. */
+  notAmongIds?(column: string, ids: string): string;
 }
+
+const notExistsIn = (column: string, ids: string) =>
+  `NOT EXISTS (SELECT 1 FROM ${ids} AS x WHERE x.${quoteIdentifier('_dlt_id')} = ${column})`;
 
 export interface Statement {
   sql: string;
@@ -122,6 +127,7 @@ export function planLoadStatements(
       dataset,
       staging: stagingDataset(dataset, dialect.maxIdentifierLength),
       createTemp: dialect.createTemp,
+      notAmongIds: dialect.notAmongIds ?? notExistsIn,
       mergeInto: dialect.mergeInto ?? true,
       ...(dialect.stagingSequence === undefined ? {} : { sequence: dialect.stagingSequence }),
       tempName: (base) => `${rootName}_${base}_${tempId}_${tempCount++}`.slice(-63),
