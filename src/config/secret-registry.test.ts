@@ -86,3 +86,39 @@ describe('redactRecords', () => {
     expect(records).toEqual([{ a: 'fake-secret-1234' }]);
   });
 });
+
+describe('mayHoldInJson', () => {
+  const registry = new SecretRegistry();
+  registry.add('fake-api-key-1234');
+
+  it('answers from the text alone when it has no escapes, and agrees with walking the records', () => {
+    const pages = [
+      '{"data":[{"id":1,"name":"plain"},{"id":2,"tags":["a","b"]}]}',
+      '{"data":[{"id":1,"note":"echo fake-api-key-1234 back"}]}',
+      '{"data":[{"id":1,"fake-api-key-1234":true}]}',
+      '{"data":[{"id":1,"deep":[[{"x":"fake-api-key-1234"}]]}]}',
+    ];
+    const answers = pages.map((text) => {
+      const records = (JSON.parse(text) as { data: unknown[] }).data;
+      return [registry.mayHoldInJson(text), registry.redactRecords(records) > 0];
+    });
+    expect(answers).toEqual([
+      [false, false],
+      [true, true],
+      [true, true],
+      [true, true],
+    ]);
+  });
+
+  it('says the records must be walked when the text has escapes, which can spell a secret', () => {
+    // "\u0066" is "f": the text does not hold the secret, the parsed string does.
+    const text = '{"data":[{"note":"\\u0066ake-api-key-1234"}]}';
+    expect(text.includes('fake-api-key-1234')).toBe(false);
+    expect(registry.mayHoldInJson(text)).toBe(true);
+    expect(registry.redactRecords((JSON.parse(text) as { data: unknown[] }).data)).toBe(1);
+  });
+
+  it('is false while no secret is registered', () => {
+    expect(new SecretRegistry().mayHoldInJson('{"a":"\\u0066ake"}')).toBe(false);
+  });
+});

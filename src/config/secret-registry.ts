@@ -106,6 +106,17 @@ export class SecretRegistry {
   }
 
   /**
+   * Whether records parsed from the JSON `text` may hold a registered secret. JSON text without a
+   * backslash has no escapes, so every string and key parsed from it is a piece of that text, and
+   * one search of the text answers for all of them (on a page of 100 nested tasks, one search
+   * instead of some 2,000). Text with escapes answers yes: the records must be searched.
+   */
+  mayHoldInJson(text: string): boolean {
+    if (this.#values.size === 0) return false;
+    return text.includes('\\') || this.matches(text);
+  }
+
+  /**
    * Masks registered secrets in parsed JSON records, in place: string values and object keys, at any
    * depth (walked without recursion, so deep nesting cannot overflow the stack). An API that echoes
    * the key back (`{"your_key": "…"}`) must not put it into a table, a load package or the state.

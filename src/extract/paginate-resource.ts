@@ -127,7 +127,8 @@ export async function* paginateResource(
   paginator?.initRequest(request);
   let selector = plan.endpoint.data_selector ?? undefined;
   const sentBefore = new Set<string>();
-  let previousPage: string | undefined;
+  // The last page's body, to tell a page served again (compared, not hashed: most differ early).
+  let previousPage: Buffer | undefined;
   let detectedAs: string | undefined;
   for (let pageNumber = 1; ; pageNumber++) {
     if (pageNumber > maxPages) throw maxPagesError(plan, maxPages, request.url);
@@ -167,11 +168,10 @@ export async function* paginateResource(
     }
     paginator.updateState({ response, body, data: records });
     paginator.updateRequest(request);
-    const pageDigest = digest(response.body);
-    if (records.length > 0 && pageDigest === previousPage) {
+    if (records.length > 0 && previousPage?.equals(response.body)) {
       throw loopError(plan, 'the same page came back again', sent, pageNumber);
     }
-    previousPage = pageDigest;
+    previousPage = response.body;
     const stopReason = paginator.hasNextPage ? undefined : paginator.stopReason;
     const first = pageNumber === 1 ? { first: firstPageFacts(paginator, selector, detectedAs) } : {};
     yield { records, pageNumber, stopReason, ...first, ...pageText(response, selector) };
@@ -206,7 +206,7 @@ async function* fetchPlannedPages(
   walk: {
     selector: string;
     pageNumber: number;
-    previousPage: string | undefined;
+    previousPage: Buffer | undefined;
     stopAfterEmptyPage: boolean;
     maxPages: number;
   },
@@ -249,10 +249,9 @@ async function* fetchPlannedPages(
         };
         return;
       }
-      const pageDigest = digest(response.body);
-      if (records.length > 0 && pageDigest === previous)
+      if (records.length > 0 && previous?.equals(response.body))
         throw loopError(plan, 'the same page came back again', sent, pageNumber);
-      previous = pageDigest;
+      previous = response.body;
       const last = inflight.length === 0 || (walk.stopAfterEmptyPage && records.length === 0);
       const stopReason = !last
         ? undefined

@@ -123,7 +123,10 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
     );
     for await (const page of pages) {
       // A server that echoes a credential back must not put it into a package, the state or a table.
-      const redacted = secretRegistry.redactRecords(page.records);
+      const redacted =
+        page.text === undefined || secretRegistry.mayHoldInJson(page.text.text)
+          ? secretRegistry.redactRecords(page.records)
+          : 0;
       if (redacted > 0 && !echoed.has(run.plan.name)) {
         echoed.add(run.plan.name);
         ctx.runtime.emit({
