@@ -1,38 +1,24 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restApiSource } from '../../src/config/rest-api-source.js';
 import { DuckDbDestination } from '../../src/destinations/duckdb/duckdb-destination.js';
 import { TributaryError } from '../../src/errors/tributary-error.js';
 import { runPipeline } from '../../src/pipeline/run-pipeline.js';
 import { withDuckDb } from '../support/duckdb-reader.js';
-import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { useItemsApi } from '../support/items-api.js';
 
 /**
  * DuckDB's `memory_limit` for a load: the default is small, and a load that runs out of memory
  * under it runs again with more; a limit the caller set stays as it is.
  */
 describe('DuckDB load memory', () => {
-  let server: RecordingServer;
-  let temp: { dir: string; cleanup: () => Promise<void> };
-  let served: Array<Record<string, unknown>>;
+  const api = useItemsApi('tributary-duckdb-memory-');
 
-  beforeAll(async () => {
-    server = await startRecordingServer({
-      'GET /items': () => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(served) }),
-    });
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    temp = await makeTempDir('tributary-duckdb-memory-');
-    return () => temp.cleanup();
-  });
-
-  const file = () => join(temp.dir, 'memory.duckdb');
+  const file = () => join(api.dir, 'memory.duckdb');
   const run = (destination: DuckDbDestination) =>
     runPipeline(
       restApiSource({
-        client: { base_url: server.url },
+        client: { base_url: api.url },
         resources: [
           {
             name: 'items',
@@ -42,12 +28,12 @@ describe('DuckDB load memory', () => {
           },
         ],
       }),
-      { pipelineName: 'memory', destination, workingDir: join(temp.dir, 'work') },
+      { pipelineName: 'memory', destination, workingDir: join(api.dir, 'work') },
     );
   const read = (sql: string) => withDuckDb(file(), (q) => q(sql));
 
   it('a load out of memory under the default limit runs again with more, and lands once', async () => {
-    served = Array.from({ length: 100 }, (_, i) => ({ id: i, tags: ['a', `t${i}`] }));
+    api.serve(Array.from({ length: 100 }, (_, i) => ({ id: i, tags: ['a', `t${i}`] })));
     // DuckDB's JSON reader takes 32 MiB buffers: 16 MB cannot read a package file at all.
     const report = await run(new DuckDbDestination(file(), { memoryLimit: '16MB', maxMemoryLimit: '256MB' }));
     expect(report.loadIds).toHaveLength(1);
@@ -58,7 +44,7 @@ describe('DuckDB load memory', () => {
   }, 60_000);
 
   it('a limit the caller set is kept: the load fails with DuckDB’s reason and the setting to change, and leaves nothing', async () => {
-    served = Array.from({ length: 100 }, (_, i) => ({ id: i, tags: ['a'] }));
+    api.serve(Array.from({ length: 100 }, (_, i) => ({ id: i, tags: ['a'] })));
     const error = await run(new DuckDbDestination(file(), { memoryLimit: '16MB' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TributaryError);
     expect((error as TributaryError).message).toMatch(/Out of Memory Error/);

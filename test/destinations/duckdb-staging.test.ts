@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { restApiSource } from '../../src/config/rest-api-source.js';
 import { DuckDbDestination } from '../../src/destinations/duckdb/duckdb-destination.js';
 import { runPipeline } from '../../src/pipeline/run-pipeline.js';
 import { withDuckDb } from '../support/duckdb-reader.js';
-import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import { useItemsApi } from '../support/items-api.js';
 
 /**
  * DuckDB stages the tables that a load's SQL reads more than once in `<dataset>_staging` and reads
@@ -15,26 +14,13 @@ import { makeTempDir } from '../support/temp-dir.js';
  * that staged copies left by earlier versions are cleared.
  */
 describe('DuckDB staging: copies and views dropped before the commit, nothing left in the file', () => {
-  let server: RecordingServer;
-  let temp: { dir: string; cleanup: () => Promise<void> };
-  let served: Array<Record<string, unknown>>;
+  const api = useItemsApi('tributary-duckdb-staging-');
 
-  beforeAll(async () => {
-    server = await startRecordingServer({
-      'GET /items': () => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(served) }),
-    });
-  });
-  afterAll(() => server.close());
-  beforeEach(async () => {
-    temp = await makeTempDir('tributary-duckdb-staging-');
-    return () => temp.cleanup();
-  });
-
-  const file = () => join(temp.dir, 'staging.duckdb');
+  const file = () => join(api.dir, 'staging.duckdb');
   const run = (writeDisposition: unknown) =>
     runPipeline(
       restApiSource({
-        client: { base_url: server.url },
+        client: { base_url: api.url },
         resources: [
           {
             name: 'items',
@@ -47,7 +33,7 @@ describe('DuckDB staging: copies and views dropped before the commit, nothing le
       {
         pipelineName: 'staging',
         destination: new DuckDbDestination(file()),
-        workingDir: join(temp.dir, 'work'),
+        workingDir: join(api.dir, 'work'),
       },
     );
   const read = (sql: string) => withDuckDb(file(), (q) => q(sql));
@@ -79,11 +65,11 @@ describe('DuckDB staging: copies and views dropped before the commit, nothing le
   };
 
   it('a delete-insert merge leaves nothing outside the dataset, and the last copy of a key wins', async () => {
-    served = [
+    api.serve([
       { id: 1, tags: ['a', 'b'] },
       { id: 2, tags: ['c'] },
       { id: 1, tags: ['z'] },
-    ];
+    ]);
     await run('merge');
     expect(await outsideDataset()).toEqual([]);
     // The last copy of id 1 wins, with its own nested rows only.
@@ -91,7 +77,7 @@ describe('DuckDB staging: copies and views dropped before the commit, nothing le
       { id: 1, value: 'z' },
       { id: 2, value: 'c' },
     ]);
-    served = [{ id: 2, tags: ['d', 'e'] }];
+    api.serve([{ id: 2, tags: ['d', 'e'] }]);
     await run('merge');
     expect(await tags()).toEqual([
       { id: 1, value: 'z' },
@@ -102,13 +88,13 @@ describe('DuckDB staging: copies and views dropped before the commit, nothing le
   });
 
   it("staged copies left by an earlier version are dropped with the package's tables, then their schema", async () => {
-    served = [{ id: 1, tags: ['a'] }];
+    api.serve([{ id: 1, tags: ['a'] }]);
     await run('merge');
     await leaveStagedCopies(['items', 'items__tags']);
-    served = [
+    api.serve([
       { id: 1, tags: ['b'] },
       { id: 3, tags: ['c'] },
-    ];
+    ]);
     await run('merge');
     expect(await outsideDataset()).toEqual([]);
     expect(await tags()).toEqual([
@@ -118,10 +104,10 @@ describe('DuckDB staging: copies and views dropped before the commit, nothing le
   });
 
   it('a leftover copy of a table the package does not hold stays, and so does its schema', async () => {
-    served = [{ id: 1, tags: ['a'] }];
+    api.serve([{ id: 1, tags: ['a'] }]);
     await run('merge');
     await leaveStagedCopies(['items', 'other']);
-    served = [{ id: 1, tags: ['b'] }];
+    api.serve([{ id: 1, tags: ['b'] }]);
     await run('merge');
     expect(await outsideDataset()).toEqual([
       { name: 'staging_dataset_staging' },
@@ -131,9 +117,9 @@ describe('DuckDB staging: copies and views dropped before the commit, nothing le
   });
 
   it('append reads every table from its file: nothing is staged', async () => {
-    served = [{ id: 1, tags: ['a', 'b'] }];
+    api.serve([{ id: 1, tags: ['a', 'b'] }]);
     await run('append');
-    served = [{ id: 1, tags: ['c'] }];
+    api.serve([{ id: 1, tags: ['c'] }]);
     await run('append');
     expect(await outsideDataset()).toEqual([]);
     expect(await tags()).toEqual([
