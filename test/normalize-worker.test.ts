@@ -33,6 +33,9 @@ function pageBody(offset: number, limit: number, bad: number | undefined): strin
   return `{"total":${TOTAL},"data":[${records.join(',')}]}`;
 }
 
+/** How late `/slow-tasks` answers each page after the first. */
+const SLOW_PAGE_MS = 150;
+
 const ENVELOPE_TOTAL = 600;
 /** Obviously fake; record 250 echoes it back. */
 const FAKE_KEY = 'fake-key-for-worker-tests-0000';
@@ -70,6 +73,15 @@ describe('normalizing in a worker thread', () => {
         headers: { 'content-type': 'application/json' },
         body: pageBody(Number(req.query.get('offset')), Number(req.query.get('limit')), bad),
       }),
+      // Every page after the first answers late: time for a worker to load during the walk.
+      'GET /slow-tasks': async (req) => {
+        const offset = Number(req.query.get('offset'));
+        if (offset > 0) await new Promise((resolve) => setTimeout(resolve, SLOW_PAGE_MS));
+        return {
+          headers: { 'content-type': 'application/json' },
+          body: pageBody(offset, Number(req.query.get('limit')), undefined),
+        };
+      },
       'GET /envelope': (req) => ({
         headers: { 'content-type': 'application/json' },
         body: envelopeBody(Number(req.query.get('offset')), Number(req.query.get('limit'))),
@@ -83,10 +95,16 @@ describe('normalizing in a worker thread', () => {
     return () => temp.cleanup();
   });
 
-  const run = (name: string, workerAfter: number, events: TributaryEvent[] = [], resource = {}) =>
+  const run = (
+    name: string,
+    workerAfter: number,
+    events: TributaryEvent[] = [],
+    resource = {},
+    concurrency?: number,
+  ) =>
     runPipeline(
       restApiSource({
-        client: { base_url: server.url },
+        client: { base_url: server.url, ...(concurrency === undefined ? {} : { concurrency }) },
         resources: [
           {
             name: 'tasks',
@@ -132,7 +150,14 @@ describe('normalizing in a worker thread', () => {
     const eventsHandover: TributaryEvent[] = [];
     await run('inline', Number.POSITIVE_INFINITY, eventsInline);
     await run('worker', 0, eventsWorker);
-    await run('handover', 850, eventsHandover);
+    // Without a total the walk's size is unknown, so the worker takes over at the threshold.
+    await run('handover', 850, eventsHandover, {
+      endpoint: {
+        path: 'tasks',
+        data_selector: 'data',
+        paginator: { type: 'offset', limit: PAGE, total_path: null, stop_after_empty_page: true },
+      },
+    });
     const handOvers = (events: TributaryEvent[]) => events.filter((e) => e.type === 'normalize_worker');
     expect(handOvers(eventsInline)).toEqual([]);
     expect(handOvers(eventsWorker)).toEqual([{ type: 'normalize_worker', records: 0 }]);
@@ -168,6 +193,26 @@ describe('normalizing in a worker thread', () => {
       .reduce((sum, [, value]) => sum + (value as unknown[]).length, 0);
     expect(rows).toBe(expected);
   }, 120_000);
+
+  it('starts the worker on a first page whose total passes the threshold, and hands over before it', async () => {
+    const events: TributaryEvent[] = [];
+    const slow = {
+      endpoint: { path: 'slow-tasks', data_selector: 'data', paginator: { type: 'offset', limit: PAGE } },
+    };
+    // One page at a time, 150 ms each: the walk takes over 3 s, and the total (2,400) on the first
+    // page says it will pass 2,000 records.
+    await run('early', 2000, events, slow, 1);
+    const handOvers = events.filter((e) => e.type === 'normalize_worker');
+    expect(handOvers).toHaveLength(1);
+    const records = handOvers[0]?.type === 'normalize_worker' ? handOvers[0].records : -1;
+    // Not on the first page (the worker was only starting), and well before 2,000 records.
+    expect(records).toBeGreaterThanOrEqual(PAGE);
+    expect(records).toBeLessThan(2000);
+    const [count] = await withDuckDb(join(temp.dir, 'early.duckdb'), (q) =>
+      q('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM early_dataset.tasks'),
+    );
+    expect(count).toEqual({ n: BigInt(TOTAL), ids: BigInt(TOTAL) });
+  }, 60_000);
 
   it('loads the same tables when the worker reads pages from their own text (deep selector, a redacted page)', async () => {
     const runEnvelope = (name: string, workerAfter: number, events: TributaryEvent[]) =>

@@ -57,20 +57,3 @@ export const authConfigSchema = z.discriminatedUnion('type', [
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 export type ApiKeyAuthConfig = z.infer<typeof apiKeyAuth>;
 export type OAuth2ClientCredentialsConfig = z.infer<typeof oauth2ClientCredentialsAuth>;
-
-/** Keys whose values are masked in validation errors (dlt's list). */
-export const SECRET_KEY_NAMES = new Set([
-  'api_key',
-  'token',
-  'key',
-  'access_token',
-  'apikey',
-  'api-key',
-  'access-token',
-  'secret',
-  'password',
-  'pwd',
-  'client_secret',
-  'username',
-  'client_id',
-]);

@@ -1,4 +1,4 @@
-import { SECRET_KEY_NAMES } from './auth-schema.js';
+import { SECRET_KEY_NAMES } from './secret-key-names.js';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { SECRET_KEY_NAMES } from './auth-schema.js';
+import { SECRET_KEY_NAMES } from './secret-key-names.js';
 
 type Issue = z.core.$ZodIssue;
 type PathPart = PropertyKey;

@@ -145,6 +145,9 @@ export async function extractSource(ctx: ExtractContext): Promise<ExtractResult>
       const expectedPages = run.plan.parent === undefined ? page.first?.expectedPages : undefined;
       run.pages++;
       run.records += records.length;
+      if (run.table !== undefined && expectedPages !== undefined && run.pages === 1) {
+        ctx.normalizer.expectRecords(page.records.length * (expectedPages - 1));
+      }
       run.stopReason = stop ? 'incremental: past the end of the window (row_order)' : page.stopReason;
       const pageEvent = {
         type: 'page',

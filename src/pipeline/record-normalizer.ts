@@ -79,6 +79,10 @@ export class RecordNormalizer {
   #worker: Worker | undefined;
   /** True once the worker is loaded; false if it could not start (this thread goes on). */
   #ready: Promise<boolean> | undefined;
+  /** Set when the worker's `ready` came: a hand-over then needs no wait. */
+  #loaded = false;
+  /** A known total said the run will pass `workerAfter`: hand over as soon as the worker is loaded. */
+  #expectedLarge = false;
   #handedOver = false;
   #inlineRecords = 0;
   #nextId = 0;
@@ -117,7 +121,8 @@ export class RecordNormalizer {
     if (!this.#handedOver && Number.isFinite(after)) {
       // The worker loads while the first half is normalized here, so that it is ready to take over.
       if (this.#inlineRecords >= after / 2) this.#ready ??= this.#startWorker();
-      if (this.#inlineRecords >= after && (await this.#ready) && !this.#handedOver) this.#handOver();
+      const due = this.#inlineRecords >= after || (this.#expectedLarge && this.#loaded);
+      if (due && (await this.#ready) && !this.#handedOver) this.#handOver();
       if (this.#failure) throw this.#failure;
     }
     const entry = this.#resources.get(resource);
@@ -130,6 +135,20 @@ export class RecordNormalizer {
     this.#inlineRecords += records.length;
     await this.#enqueue(tables);
     onWritten(rowCount(tables), normalizeMs);
+  }
+
+  /**
+   * Told how many more records a walk will bring (a total on its first page). When they take the
+   * run past `workerAfter`, the worker starts loading now and takes over from the first batch
+   * written once it is loaded, instead of after `workerAfter` records normalized here: a cold
+   * thread normalizes slowly, and on two cores it held back the fetching of a large run's first
+   * pages.
+   */
+  expectRecords(count: number): void {
+    const after = this.#options.workerAfter ?? DEFAULT_WORKER_AFTER;
+    if (this.#handedOver || !Number.isFinite(after) || this.#inlineRecords + count < after) return;
+    this.#expectedLarge = true;
+    this.#ready ??= this.#startWorker();
   }
 
   /** Waits for every batch to be in the package; the schema as evolved by all of them. */
@@ -173,8 +192,10 @@ export class RecordNormalizer {
     this.#worker = worker;
     return new Promise((resolve) => {
       worker.on('message', (message: FromWorker) => {
-        if (message.type === 'ready') resolve(true);
-        else this.#receive(message);
+        if (message.type === 'ready') {
+          this.#loaded = true;
+          resolve(true);
+        } else this.#receive(message);
       });
       worker.on('error', (error) => {
         // A worker that never took over leaves this thread normalizing, as if there were none.
