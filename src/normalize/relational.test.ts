@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { JsonDouble } from './json-values.js';
 import { createNaming } from './naming.js';
-import { flatten, ROOT } from './relational.fixture.js';
-import type { NormalizedRow } from './relational.js';
-import { rowHashId } from './row-ids.js';
+import { flatten, naming, ROOT } from './relational.fixture.js';
+import { flattenRecord, type NormalizedRow } from './relational.js';
+import { childRowId, rowHashId } from './row-ids.js';
 
 // Expected rows are the output of dlt 1.26.0's relational normalizer for the same item, with its random
 // root id replaced by ROOT (as the `rootId` option does here).
@@ -229,6 +229,38 @@ describe('flattenRecord', () => {
       ['t', undefined, { _empty: 5, b___empty: 2, _empty__a: 1, ...rootSys }],
       ['t___empty', 't', { value: 1, ...link(ROOT, 0, '70uSqcyk9lnhUw') }],
     ]);
+  });
+
+  it("gives nested rows random ids under a random root id, and dlt's hash under any other", () => {
+    const item = {
+      a: 1,
+      l: [
+        { v: 1, m: [1, 2] },
+        { v: 2, _dlt_id: 'OWNID', m: [3] },
+      ],
+    };
+    const random = () => flattenRecord(item, { table: 't', naming, loadId: 'LOAD1', rootKey: true });
+    const rows = random();
+    const [root, l0, m00, m01, l1, m10] = rows.map((r) => r.row);
+    const rootId = String(root!._dlt_id);
+    for (const row of [root, l0, m00, m01]) expect(String(row!._dlt_id)).toMatch(/^[A-Za-z0-9+/]{14}$/);
+    // Random, not derived: the ids differ from dlt's hash of their parent id, and between runs.
+    expect(l0!._dlt_id).not.toBe(childRowId(rootId, 't__l', 0));
+    expect(m00!._dlt_id).not.toBe(childRowId(String(l0!._dlt_id), 't__l__m', 0));
+    expect(random()[1]!.row._dlt_id).not.toBe(l0!._dlt_id);
+    expect(new Set(rows.map((r) => r.row._dlt_id)).size).toBe(rows.length);
+    // Links and the root key are as before.
+    expect([l0, l1].map((r) => [r!._dlt_parent_id, r!._dlt_list_idx, r!._dlt_root_id])).toEqual([
+      [rootId, 0, rootId],
+      [rootId, 1, rootId],
+    ]);
+    expect([m00, m01].map((r) => r!._dlt_parent_id)).toEqual([l0!._dlt_id, l0!._dlt_id]);
+    // A row that brings its own id is no longer random: its nested rows get dlt's hash of it.
+    expect(l1!._dlt_id).toBe('OWNID');
+    expect(m10!._dlt_id).toBe(childRowId('OWNID', 't__l__m', 0));
+    // A root id from `rootId` (upsert's key hash, scd2's row hash) keeps every nested id a hash.
+    const hashed = flatten(item, { rootId: () => 'KEYHASH0000000' });
+    expect(hashed[1]!.row._dlt_id).toBe(childRowId('KEYHASH0000000', 't__l', 0));
   });
 
   it('keeps a _dlt_id the record brings, in its position', () => {
