@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_API_KEY } from '../examples/task-api/task-api-server.js';
+import { DEFAULT_CONCURRENCY } from '../src/pipeline/run-pipeline.js';
 import { measureFloor } from './fetch-floor.js';
 import { startApiProcess } from './start-api.js';
 
@@ -113,9 +114,10 @@ for (const scenario of scenarios.filter((s) => !values.only || label(s).includes
     if (scenario.concurrency === 1 && !scenario.rateLimit) {
       const floors: Array<Awaited<ReturnType<typeof measureFloor>>> = [];
       for (let i = 0; i < repeat; i++)
-        floors.push(await measureFloor(api.url, DEMO_API_KEY, scenario.count, 8));
+        // As many in flight as the pipeline's default, so the floor is one at 20 ms too.
+        floors.push(await measureFloor(api.url, DEMO_API_KEY, scenario.count, DEFAULT_CONCURRENCY));
       const { run: floor, spread } = median(floors);
-      const name = `floor: fetch+parse ${scenario.count / 1000}k ${scenario.shape} ${scenario.latencyMs}ms c=8`;
+      const name = `floor: fetch+parse ${scenario.count / 1000}k ${scenario.shape} ${scenario.latencyMs}ms c=${DEFAULT_CONCURRENCY}`;
       results.push({
         scenario: name,
         records: floor.records,

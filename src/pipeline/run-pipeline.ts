@@ -42,7 +42,7 @@ export interface PipelineOptions extends CassetteOptions {
 }
 
 /** Concurrency when neither the config nor the caller sets one. */
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 16;
 
 /** Extracts and normalizes every selected resource into a new load package. */
 async function extractPackage(source: RestApiSource, session: PipelineSession, options: PipelineOptions) {
