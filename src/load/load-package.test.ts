@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TributaryError } from '../errors/tributary-error.js';
 import { emptySchema } from '../schema/schema-version.js';
-import { LoadPackageWriter, packageStorageError, pendingPackages } from './load-package.js';
+import { LoadPackageWriter, packageStorageError, pendingPackages, rowLines } from './load-package.js';
 
 const META = {
   pipelineName: 'p',
@@ -72,5 +72,43 @@ describe('load package writer', () => {
       'file too large (over the file size limit, `ulimit -f`) (EFBIG); the package was discarded and nothing of this run was loaded — raise the file size limit and run again',
     );
     expect(packageStorageError('/w/load/new/1', efbig).retryable).toBe(false);
+  });
+});
+
+describe('rowLines', () => {
+  const oneByOne = (rows: Array<Record<string, unknown>>) =>
+    `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`;
+
+  it('writes one line per row, whatever the values hold', () => {
+    const cases: Array<Array<Record<string, unknown>>> = [
+      [{ id: 1 }],
+      [{ id: 1 }, { id: 2, name: 'b' }, {}],
+      // Text that looks like a joint, inside a string and inside a nested value.
+      [{ id: 1, note: 'a},{b' }, { id: 2 }],
+      [
+        { id: 1, doc: [{ a: 1 }, { b: 2 }] },
+        { id: 2, doc: { x: [{}, {}] } },
+      ],
+      [{}, {}, {}],
+      [
+        { s: 'line\nbreak', q: '"}' },
+        { u: 'ünï 🚀', n: null, f: 1.5, b: true },
+      ],
+    ];
+    for (const rows of cases) {
+      const lines = rowLines(rows);
+      expect(lines).toBe(oneByOne(rows));
+      expect(
+        lines
+          .split('\n')
+          .slice(0, -1)
+          .map((line) => JSON.parse(line)),
+      ).toEqual(rows);
+    }
+  });
+
+  it('writes a batch holding a bigint exactly, row by row', () => {
+    const lines = rowLines([{ id: 9007199254740993n }, { id: 2 }]);
+    expect(lines).toBe('{"id":9007199254740993}\n{"id":2}\n');
   });
 });

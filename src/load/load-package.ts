@@ -41,8 +41,35 @@ function rowLine(row: Record<string, unknown>): string {
   }
 }
 
-/** Rows as the JSON lines of a package table file, each line ending with a newline. */
+/** JSON.stringify writes no whitespace: two rows of an array are joined by exactly this. */
+const ROW_JOINT = '},{';
+
+/**
+ * Rows as the JSON lines of a package table file, each line ending with a newline.
+ *
+ * The batch is written by one `JSON.stringify` (a third faster than one call per row) and cut at
+ * the joints between rows. That is exact only when the text holds no other `},{` — inside a string
+ * or a nested value — so the joints are counted first, and a batch with more than `rows - 1` of
+ * them (or a bigint) is written row by row instead.
+ */
 export function rowLines(rows: Array<Record<string, unknown>>): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(rows);
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined) {
+    let joints = 0;
+    for (
+      let at = text.indexOf(ROW_JOINT);
+      at !== -1 && joints < rows.length;
+      at = text.indexOf(ROW_JOINT, at + 3)
+    ) {
+      joints++;
+    }
+    if (joints === rows.length - 1) return `${text.slice(1, -1).replaceAll(ROW_JOINT, '}\n{')}\n`;
+  }
   return `${rows.map(rowLine).join('\n')}\n`;
 }
 
