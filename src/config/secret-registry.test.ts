@@ -118,6 +118,35 @@ describe('mayHoldInJson', () => {
     expect(registry.redactRecords((JSON.parse(text) as { data: unknown[] }).data)).toBe(1);
   });
 
+  it('answers from the text when its escapes are short ones and no secret holds what they stand for', () => {
+    const pages = [
+      '{"data":[{"note":"a \\"quoted\\" line\\nand a \\\\ path"}]}',
+      '{"data":[{"note":"\\"fake-api-key-1234\\"\\n"}]}',
+      '{"data":[{"note":"C:\\\\fake-api-key-1234"}]}',
+    ];
+    const answers = pages.map((text) => {
+      const records = (JSON.parse(text) as { data: unknown[] }).data;
+      return [registry.mayHoldInJson(text), registry.redactRecords(records) > 0];
+    });
+    expect(answers).toEqual([
+      [false, false],
+      [true, true],
+      [true, true],
+    ]);
+  });
+
+  it('says the records must be walked when a secret holds a character a short escape stands for', () => {
+    const slashed = new SecretRegistry();
+    slashed.add('fake/api/key-5678');
+    // PHP writes "/" as "\/": the text does not hold the secret, the parsed string does.
+    const text = '{"data":[{"note":"fake\\/api\\/key-5678"}]}';
+    expect(text.includes('fake/api/key-5678')).toBe(false);
+    expect(slashed.mayHoldInJson(text)).toBe(true);
+    expect(slashed.redactRecords((JSON.parse(text) as { data: unknown[] }).data)).toBe(1);
+    // Without escapes the text still answers alone.
+    expect(slashed.mayHoldInJson('{"data":[{"note":"plain"}]}')).toBe(false);
+  });
+
   it('is false while no secret is registered', () => {
     expect(new SecretRegistry().mayHoldInJson('{"a":"\\u0066ake"}')).toBe(false);
   });

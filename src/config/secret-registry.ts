@@ -40,8 +40,14 @@ function textForms(text: string): string[] {
  * `redactRecords` before they are written anywhere, so a secret is hidden even where it is not
  * under a known parameter name.
  */
+/** Characters that JSON may write as a two-character escape: `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t` (and controls). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes
+const SHORT_ESCAPED = /["\\/\u0000-\u001f]/;
+
 export class SecretRegistry {
   readonly #values = new Set<string>();
+  /** Cached {@link #escapable} answer; reset when a value is added. */
+  #hasEscapable: boolean | undefined;
   /** Global, for `replace`; the non-global copy is for `test` (no `lastIndex` to reset). */
   #pattern: RegExp | undefined;
   #probe: RegExp | undefined;
@@ -63,6 +69,7 @@ export class SecretRegistry {
     }
     this.#pattern = undefined;
     this.#probe = undefined;
+    this.#hasEscapable = undefined;
   }
 
   has(value: string): boolean {
@@ -109,11 +116,20 @@ export class SecretRegistry {
    * Whether records parsed from the JSON `text` may hold a registered secret. JSON text without a
    * backslash has no escapes, so every string and key parsed from it is a piece of that text, and
    * one search of the text answers for all of them (on a page of 100 nested tasks, one search
-   * instead of some 2,000). Text with escapes answers yes: the records must be searched.
+   * instead of some 2,000). So does text whose escapes are only the short ones (`\"`, `\n`, …)
+   * while no secret holds a character they stand for: a secret in a parsed string is then spelled
+   * the same in the text. A `\u` escape can spell any character: the records must be searched.
    */
   mayHoldInJson(text: string): boolean {
     if (this.#values.size === 0) return false;
-    return text.includes('\\') || this.matches(text);
+    if (text.includes('\\') && (text.includes('\\u') || this.#escapable())) return true;
+    return this.matches(text);
+  }
+
+  /** Whether a secret holds a character that JSON writes as a short escape (`"`, `\\`, `/`, controls). */
+  #escapable(): boolean {
+    this.#hasEscapable ??= [...this.#values].some((value) => SHORT_ESCAPED.test(value));
+    return this.#hasEscapable;
   }
 
   /**
