@@ -98,10 +98,11 @@ export class HttpClient {
     accept?: (response: HttpResponse) => TributaryError | undefined,
   ): Promise<HttpResponse & { ignored?: true }> {
     const { policy, runtime } = this.#options;
-    const signal =
-      requestSignal && this.#options.signal
-        ? AbortSignal.any([requestSignal, this.#options.signal])
-        : (requestSignal ?? this.#options.signal);
+    // A signal of this request's own, even from one source: its waits (a slot, a backoff) listen
+    // on it, so that 16 requests in flight do not put 16 listeners on the run's shared signal
+    // (past 10, Node prints a MaxListenersExceededWarning on stderr).
+    const sources = [requestSignal, this.#options.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = sources.length > 0 ? AbortSignal.any(sources) : undefined;
     const shownUrl = redactUrl(req.url);
     const budget = this.budget(req.url);
     let waited = 0;
