@@ -98,6 +98,9 @@ export class DuckDbDestination implements Destination {
         memory_limit: this.#memoryLimit,
         // Hand freed memory back to the system soon, instead of keeping up to 128 MB cached.
         allocator_flush_threshold: '32MB',
+        // And after a bulk free of 32 MB or more (the JSON reader's 32 MiB buffers), not 512 MB:
+        // the load's peak fell by about 90 MB, at no measurable cost in time (docs/performance.md).
+        allocator_bulk_deallocation_flush_threshold: '32MB',
       });
     } catch (cause) {
       const reason = (cause instanceof Error ? cause.message.split('\n')[0] : String(cause)) ?? '';
