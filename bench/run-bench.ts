@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_API_KEY } from '../examples/task-api/task-api-server.js';
-import { DEFAULT_CONCURRENCY } from '../src/pipeline/run-pipeline.js';
+// The constant alone: importing the pipeline would load DuckDB into the process that measures the floor.
+import { DEFAULT_CONCURRENCY } from '../src/extract/http/rate-budget.js';
 import { measureFloor } from './fetch-floor.js';
 import { startApiProcess } from './start-api.js';
 

@@ -57,7 +57,7 @@ export function rowLines(rows: Array<Record<string, unknown>>): string {
   try {
     text = JSON.stringify(rows);
   } catch {
-    text = undefined;
+    // A bigint: the rows are written one by one below.
   }
   if (text !== undefined) {
     let joints = 0;

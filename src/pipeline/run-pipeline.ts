@@ -3,6 +3,7 @@ import { secretRegistry } from '../config/secret-registry.js';
 import type { Destination } from '../destinations/destination.js';
 import { type CassetteOptions, openCassette } from '../extract/cassettes/cassette-dispatcher.js';
 import { HttpClient } from '../extract/http/http-client.js';
+import { DEFAULT_CONCURRENCY } from '../extract/http/rate-budget.js';
 import { retryPolicyFrom } from '../extract/http/retry-policy.js';
 import { LoadPackageWriter } from '../load/load-package.js';
 import { nextState } from '../load/pipeline-state.js';
@@ -40,9 +41,6 @@ export interface PipelineOptions extends CassetteOptions {
    */
   normalizeWorkerAfter?: number;
 }
-
-/** Concurrency when neither the config nor the caller sets one. */
-export const DEFAULT_CONCURRENCY = 16;
 
 /** Extracts and normalizes every selected resource into a new load package. */
 async function extractPackage(source: RestApiSource, session: PipelineSession, options: PipelineOptions) {

@@ -1,6 +1,9 @@
 import type { Runtime } from '../../runtime/runtime.js';
 import { LearnedRate } from './learned-rate.js';
 
+/** Requests in flight per host when neither the config nor the caller sets a concurrency. */
+export const DEFAULT_CONCURRENCY = 16;
+
 export interface RateBudgetOptions {
   /** Most requests in flight at once (the adaptive limit never goes above). */
   maxConcurrency: number;
