@@ -88,6 +88,11 @@ describe('redactRecords', () => {
 });
 
 describe('mayHoldInJson', () => {
+  /** What the text says of a page, and what walking its records finds: the two must agree. */
+  const textAndWalk = (secrets: SecretRegistry, text: string) => [
+    secrets.mayHoldInJson(text),
+    secrets.redactRecords((JSON.parse(text) as { data: unknown[] }).data) > 0,
+  ];
   const registry = new SecretRegistry();
   registry.add('fake-api-key-1234');
 
@@ -98,10 +103,7 @@ describe('mayHoldInJson', () => {
       '{"data":[{"id":1,"fake-api-key-1234":true}]}',
       '{"data":[{"id":1,"deep":[[{"x":"fake-api-key-1234"}]]}]}',
     ];
-    const answers = pages.map((text) => {
-      const records = (JSON.parse(text) as { data: unknown[] }).data;
-      return [registry.mayHoldInJson(text), registry.redactRecords(records) > 0];
-    });
+    const answers = pages.map((text) => textAndWalk(registry, text));
     expect(answers).toEqual([
       [false, false],
       [true, true],
@@ -124,10 +126,7 @@ describe('mayHoldInJson', () => {
       '{"data":[{"note":"\\"fake-api-key-1234\\"\\n"}]}',
       '{"data":[{"note":"C:\\\\fake-api-key-1234"}]}',
     ];
-    const answers = pages.map((text) => {
-      const records = (JSON.parse(text) as { data: unknown[] }).data;
-      return [registry.mayHoldInJson(text), registry.redactRecords(records) > 0];
-    });
+    const answers = pages.map((text) => textAndWalk(registry, text));
     expect(answers).toEqual([
       [false, false],
       [true, true],

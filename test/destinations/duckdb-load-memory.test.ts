@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { restApiSource } from '../../src/config/rest-api-source.js';
 import { DuckDbDestination } from '../../src/destinations/duckdb/duckdb-destination.js';
 import { TributaryError } from '../../src/errors/tributary-error.js';
-import { runPipeline } from '../../src/pipeline/run-pipeline.js';
 import { withDuckDb } from '../support/duckdb-reader.js';
 import { useItemsApi } from '../support/items-api.js';
 
@@ -16,20 +14,10 @@ describe('DuckDB load memory', () => {
 
   const file = () => join(api.dir, 'memory.duckdb');
   const run = (destination: DuckDbDestination) =>
-    runPipeline(
-      restApiSource({
-        client: { base_url: api.url },
-        resources: [
-          {
-            name: 'items',
-            primary_key: 'id',
-            write_disposition: 'merge',
-            endpoint: { path: 'items', paginator: { type: 'single_page' } },
-          },
-        ],
-      }),
-      { pipelineName: 'memory', destination, workingDir: join(api.dir, 'work') },
-    );
+    api.runItems('memory', destination, {
+      write_disposition: 'merge',
+      endpoint: { path: 'items', paginator: { type: 'single_page' } },
+    });
   const read = (sql: string) => withDuckDb(file(), (q) => q(sql));
 
   it('a load out of memory under the default limit runs again with more, and lands once', async () => {

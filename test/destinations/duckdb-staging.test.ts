@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { restApiSource } from '../../src/config/rest-api-source.js';
 import { DuckDbDestination } from '../../src/destinations/duckdb/duckdb-destination.js';
-import { runPipeline } from '../../src/pipeline/run-pipeline.js';
 import { withDuckDb } from '../support/duckdb-reader.js';
 import { useItemsApi } from '../support/items-api.js';
 
@@ -18,24 +16,7 @@ describe('DuckDB staging: copies and views dropped before the commit, nothing le
 
   const file = () => join(api.dir, 'staging.duckdb');
   const run = (writeDisposition: unknown) =>
-    runPipeline(
-      restApiSource({
-        client: { base_url: api.url },
-        resources: [
-          {
-            name: 'items',
-            primary_key: 'id',
-            write_disposition: writeDisposition,
-            endpoint: { path: 'items' },
-          },
-        ],
-      }),
-      {
-        pipelineName: 'staging',
-        destination: new DuckDbDestination(file()),
-        workingDir: join(api.dir, 'work'),
-      },
-    );
+    api.runItems('staging', new DuckDbDestination(file()), { write_disposition: writeDisposition });
   const read = (sql: string) => withDuckDb(file(), (q) => q(sql));
   /** Every schema and table of the file outside the dataset. */
   const outsideDataset = async () => [

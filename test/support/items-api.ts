@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { restApiSource } from '../../src/config/rest-api-source.js';
+import type { Destination } from '../../src/destinations/destination.js';
+import { runPipeline } from '../../src/pipeline/run-pipeline.js';
 import { type RecordingServer, startRecordingServer } from './recording-server.js';
 import { makeTempDir } from './temp-dir.js';
 
@@ -10,6 +14,15 @@ export interface ItemsApi {
   readonly dir: string;
   /** The records `GET /items` answers with from now on, as one JSON array. */
   serve(records: Array<Record<string, unknown>>): void;
+  /**
+   * Runs pipeline `name` over one resource `items` (primary key `id`, endpoint `items`; `resource`
+   * overrides any of it) into `destination`, working in this test's folder.
+   */
+  runItems(
+    name: string,
+    destination: Destination,
+    resource?: Record<string, unknown>,
+  ): ReturnType<typeof runPipeline>;
 }
 
 /**
@@ -44,6 +57,15 @@ export function useItemsApi(tempPrefix: string): ItemsApi {
     },
     serve(records) {
       served = records;
+    },
+    runItems(name, destination, resource = {}) {
+      return runPipeline(
+        restApiSource({
+          client: { base_url: this.url },
+          resources: [{ name: 'items', primary_key: 'id', endpoint: { path: 'items' }, ...resource }],
+        }),
+        { pipelineName: name, destination, workingDir: join(this.dir, 'work') },
+      );
     },
   };
 }
