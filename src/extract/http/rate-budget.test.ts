@@ -126,6 +126,26 @@ describe('the rate budget of a host', () => {
     expect(sleeps).toEqual([atReset]);
   });
 
+  it('gives a place back when a request in flight at the newest count answers with an older one', async () => {
+    const { runtime, sleeps } = fakeClock();
+    const budget = new RateBudget({ maxConcurrency: 4 }, runtime);
+    const reset = String((runtime.now() + 1500) / 1000 + 2e9);
+    const window = (remaining: number) => ({
+      status: 200,
+      headers: { 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': reset },
+    });
+    const [first, second, third] = [await budget.acquire(), await budget.acquire(), await budget.acquire()];
+    // The third answers first: 5 left, but the two in flight may not be counted yet.
+    third(window(5));
+    // Both were counted before it after all (their counts are older): 5 may start, not 3.
+    first(window(7));
+    second(window(6));
+    for (let i = 0; i < 5; i++) (await budget.acquire())(window(4 - i));
+    expect(sleeps).toEqual([]);
+    (await budget.acquire())(OK);
+    expect(sleeps).toEqual([2e9 * 1000 + 1500]);
+  });
+
   it('reads a reset given in seconds from now (IETF RateLimit-Reset)', async () => {
     const { runtime, sleeps } = fakeClock();
     const budget = new RateBudget({ maxConcurrency: 4 }, runtime);

@@ -23,8 +23,13 @@ export interface RequestOutcome {
 const LOW_REMAINING = 2;
 /** What the server said is left of its current window. */
 interface Quota {
+  /** Requests that may still start in this window. */
   remaining: number;
   resetAt: number;
+  /** The lowest remaining count the server sent in this window: the newest it counted. */
+  basis: number;
+  /** Requests in flight when `basis` came, that it may not have counted (taken off `remaining`). */
+  uncounted: number;
 }
 
 function headerNumber(headers: Record<string, string>, names: string[]): number | undefined {
@@ -189,11 +194,23 @@ export class RateBudget {
     const now = this.#runtime.now();
     // Epoch seconds (GitHub) or seconds from now (the IETF draft).
     const resetAt = reset > 1e9 ? reset * 1000 : now + reset * 1000;
-    // Requests still in flight may not have been counted by the server yet: assume they were not.
-    const left = remaining - this.#active;
     const quota = this.#quota;
-    if (quota === undefined || resetAt > quota.resetAt + 500) this.#quota = { remaining: left, resetAt };
-    else if (resetAt >= quota.resetAt - 500) quota.remaining = Math.min(quota.remaining, left);
+    if (quota !== undefined && resetAt < quota.resetAt - 500) return true; // an answer of a past window
+    if (quota === undefined || resetAt > quota.resetAt + 500 || remaining < quota.basis) {
+      // The newest count: requests still in flight may not be in it yet, so assume they are not.
+      this.#quota = {
+        remaining: remaining - this.#active,
+        resetAt,
+        basis: remaining,
+        uncounted: this.#active,
+      };
+    } else if (remaining > quota.basis && quota.uncounted > 0) {
+      // An older count: this request was in flight when the newest came, and counted in it after
+      // all, so its place is given back. Without this, the requests in flight at a window's end
+      // left its last places unused, and a walk spilled into one more window.
+      quota.uncounted--;
+      quota.remaining++;
+    }
     return true;
   }
 
