@@ -1,4 +1,5 @@
 import type { LoadPackage } from '../load/load-package.js';
+import type { PackagePart } from '../load/load-package-writer.js';
 import type { PipelineState } from '../load/pipeline-state.js';
 import type { StoredSchema } from '../schema/schema-types.js';
 
@@ -23,6 +24,18 @@ export interface DatasetFacts {
 }
 
 /**
+ * A load begun while its package is still being written: the destination reads each closed file
+ * of the package as it comes, inside the transaction that its `load` of that package commits, so
+ * that less is left to do when extraction ends. Nothing of it is visible before that commit.
+ */
+export interface EarlyLoad {
+  /** Queues a closed package file. Never throws: a file that fails here is read again by `load`. */
+  stage(part: PackagePart): void;
+  /** The package will not be loaded (the run failed): what was staged is rolled back. */
+  abandon(): Promise<void>;
+}
+
+/**
  * A place that tables land in. `load` commits one package entirely or not at all: its data, the
  * schema version, the state row and the `_dlt_loads` row.
  */
@@ -36,6 +49,8 @@ export interface Destination {
   storedState(dataset: string, pipelineName: string): Promise<PipelineState | undefined>;
   isLoaded(dataset: string, loadId: string): Promise<boolean>;
   load(pkg: LoadPackage, dataset: string): Promise<LoadResult>;
+  /** Optional: begins the load of package `loadId` while extraction goes on (see {@link EarlyLoad}). */
+  beginLoad?(loadId: string, dataset: string): EarlyLoad;
   /** The newest loads (up to `limit`) and every table of the dataset with its row count. */
   inspect(dataset: string, limit: number): Promise<DatasetFacts>;
   close(): Promise<void>;

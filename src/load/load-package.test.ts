@@ -1,11 +1,18 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TributaryError } from '../errors/tributary-error.js';
 import { emptySchema } from '../schema/schema-version.js';
-import { LoadPackageWriter, packageStorageError, pendingPackages, rowLines } from './load-package.js';
+import {
+  type PackageTable,
+  packageStorageError,
+  pendingPackages,
+  rowLines,
+  tableFiles,
+} from './load-package.js';
+import { LoadPackageWriter, type PackagePart } from './load-package-writer.js';
 
 const META = {
   pipelineName: 'p',
@@ -29,6 +36,39 @@ describe('load package writer', () => {
     const [pkg] = await pendingPackages(work);
     expect(pkg?.manifest.tables).toEqual([{ name: 'items', file: 'tables/0.jsonl', rows: 2 }]);
     expect(await readdir(join(work, 'load', 'new'))).toEqual([]);
+  });
+
+  it('starts a new file for a table once its file holds partBytes, and tells of each closed one with its schema', async () => {
+    const parts: PackagePart[] = [];
+    const writer = await LoadPackageWriter.create(work, '1.4', {
+      partBytes: 20,
+      onPart: (part) => parts.push(part),
+    });
+    const table = (columns: string[]) => ({
+      name: 'items',
+      columns: Object.fromEntries(columns.map((name) => [name, { name, data_type: 'bigint' as const }])),
+    });
+    await writer.writeLines('items', '{"id":1}\n{"id":2}\n', 2, table(['id']));
+    await writer.writeLines('other', '{"x":1}\n', 1);
+    await writer.writeLines('items', '{"id":3,"n":1}\n', 1, table(['id', 'n']));
+    await writer.writeLines('items', '{"id":4}\n', 1);
+    // The first items file closed at 18 + 15 bytes, when the second batch had the column `n`.
+    expect(parts.map(({ table, file, rows }) => ({ table, file, rows }))).toEqual([
+      { table: 'items', file: 'tables/0.jsonl', rows: 3 },
+    ]);
+    expect(Object.keys(parts[0]?.schema?.columns ?? {})).toEqual(['id', 'n']);
+    expect(parts[0]?.path).toBe(join(work, 'load', 'new', '1.4', 'tables', '0.jsonl'));
+    const pkg = await writer.commit(META, emptySchema('s'));
+    expect(pkg.manifest.tables).toEqual([
+      { name: 'items', file: 'tables/0.jsonl', rows: 4, files: ['tables/0.jsonl', 'tables/0.1.jsonl'] },
+      { name: 'other', file: 'tables/1.jsonl', rows: 1 },
+    ]);
+    // The files closed at the commit are not told of: the load reads them.
+    expect(parts).toHaveLength(1);
+    const texts = await Promise.all(
+      tableFiles(pkg.manifest.tables[0] as PackageTable).map((file) => readFile(join(pkg.dir, file), 'utf8')),
+    );
+    expect(texts).toEqual(['{"id":1}\n{"id":2}\n{"id":3,"n":1}\n', '{"id":4}\n']);
   });
 
   it('turns a failed file write into a WORKING_DIR error, never a crash, and leaves no package to load', async () => {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import v8 from 'node:v8';
-import type { LoadPackage } from '../load/load-package.js';
+import { type LoadPackage, tableFiles } from '../load/load-package.js';
 
 /** When a collection is worth its time (some 0.1 s). */
 export interface HeapReleaseThresholds {
@@ -18,8 +18,8 @@ const DEFAULT_THRESHOLDS: HeapReleaseThresholds = {
 
 async function packageBytes(pkg: LoadPackage): Promise<number> {
   let bytes = 0;
-  for (const table of pkg.manifest.tables) {
-    bytes += await stat(join(pkg.dir, table.file)).then(
+  for (const file of pkg.manifest.tables.flatMap(tableFiles)) {
+    bytes += await stat(join(pkg.dir, file)).then(
       (s) => s.size,
       () => 0,
     );

@@ -2,7 +2,7 @@ import type { ResourcePlan } from '../config/rest-api-source.js';
 import { ConfigError, type ErrorCode, type ErrorContext, TributaryError } from '../errors/tributary-error.js';
 import type { JsonBodyText } from '../extract/http/json-body.js';
 import type { Detection } from '../normalize/type-inference.js';
-import type { StoredSchema } from '../schema/schema-types.js';
+import type { StoredSchema, TableSchema } from '../schema/schema-types.js';
 
 /** Messages between the pipeline and its normalize worker (a worker thread). */
 
@@ -53,6 +53,8 @@ export interface TableLines {
   table: string;
   lines: string | Uint8Array;
   rows: number;
+  /** The table's schema after these rows, when its columns changed since its last batch. */
+  schema?: TableSchema;
 }
 
 export interface TransferredError {

@@ -1,10 +1,11 @@
 import { parentPort } from 'node:worker_threads';
 import { createNaming } from '../normalize/naming.js';
 import { SchemaEvolver } from '../schema/schema-evolver.js';
-import type { FromWorker, HandOver, ToWorker } from './normalize-worker-protocol.js';
+import type { FromWorker, HandOver, TableLines, ToWorker } from './normalize-worker-protocol.js';
 import { transferError } from './normalize-worker-protocol.js';
 import { recordsFromText } from './record-transfer.js';
 import { ResourceTableWriter, tableLines } from './resource-table-writer.js';
+import { TableSchemaChanges } from './table-schema-changes.js';
 
 /**
  * The normalize worker: a thread that turns records into the JSON lines of the load package, so
@@ -20,6 +21,7 @@ if (port === null) throw new Error('normalize-worker.js runs as a worker thread'
 interface Normalizer {
   evolver: SchemaEvolver;
   writers: Map<string, ResourceTableWriter>;
+  changes: TableSchemaChanges;
 }
 
 function takeOver(state: HandOver): Normalizer {
@@ -29,7 +31,7 @@ function takeOver(state: HandOver): Normalizer {
   for (const { plan, recordsBefore } of state.resources) {
     writers.set(plan.name, new ResourceTableWriter(plan, naming, evolver, state.loadId, { recordsBefore }));
   }
-  return { evolver, writers };
+  return { evolver, writers, changes: new TableSchemaChanges() };
 }
 
 const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
@@ -48,13 +50,14 @@ port.on('message', (message: ToWorker) => {
       const writer = normalizer.writers.get(message.resource);
       if (writer === undefined) throw new Error(`normalize worker: no resource ${message.resource}`);
       // Encoded here, so that the pipeline's thread writes bytes instead of converting text.
-      const tables = tableLines(writer.rows(recordsFromText(message.records))).map(
-        ({ table, lines, rows }) => ({
-          table,
-          lines: utf8.encode(lines),
-          rows,
-        }),
-      );
+      const tables: Array<TableLines & { lines: Uint8Array }> = tableLines(
+        writer.rows(recordsFromText(message.records)),
+      ).map(({ table, lines, rows }) => ({
+        table,
+        lines: utf8.encode(lines),
+        rows,
+      }));
+      normalizer.changes.attach(normalizer.evolver.schema, tables);
       const buffers = tables.map((t) => t.lines.buffer as ArrayBuffer);
       send({ type: 'normalized', id: message.id, tables, normalizeMs: performance.now() - started }, buffers);
       return;

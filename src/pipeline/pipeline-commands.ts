@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Destination } from '../destinations/destination.js';
 import { ConfigError, TributaryError } from '../errors/tributary-error.js';
-import { LoadPackageWriter } from '../load/load-package.js';
+import { LoadPackageWriter } from '../load/load-package-writer.js';
 import { nextState, type PipelineState, readLocalState, writeLocalState } from '../load/pipeline-state.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import type { StoredSchema } from '../schema/schema-types.js';

@@ -4,7 +4,7 @@ import type { JsonValue } from '../normalize/json-values.js';
 import type { Naming } from '../normalize/naming.js';
 import type { Detection } from '../normalize/type-inference.js';
 import type { SchemaEvolver } from '../schema/schema-evolver.js';
-import type { StoredSchema } from '../schema/schema-types.js';
+import type { StoredSchema, TableSchema } from '../schema/schema-types.js';
 import {
   type FromWorker,
   type RecordsText,
@@ -15,11 +15,13 @@ import {
 } from './normalize-worker-protocol.js';
 import { recordsToText } from './record-transfer.js';
 import { ResourceTableWriter, tableLines } from './resource-table-writer.js';
+import { TableSchemaChanges } from './table-schema-changes.js';
 
 /** Where the JSON lines go: the load package. */
 export interface LinesSink {
   readonly loadId: string;
-  writeLines(table: string, lines: string | Uint8Array, rows: number): Promise<void>;
+  /** `schema`: the table's schema after these rows, given when its columns changed. */
+  writeLines(table: string, lines: string | Uint8Array, rows: number, schema?: TableSchema): Promise<void>;
 }
 
 /** Called once a batch's rows are in the package: how many rows (all tables), and the ms it took. */
@@ -90,6 +92,8 @@ export class RecordNormalizer {
   #wake: Array<() => void> = [];
   #failure: Error | undefined;
   #finished: { schema: StoredSchema; discarded: Record<string, number> } | undefined;
+  /** Schema changes of the batches normalized on this thread. */
+  readonly #changes = new TableSchemaChanges();
 
   constructor(options: RecordNormalizerOptions) {
     this.#options = options;
@@ -130,7 +134,8 @@ export class RecordNormalizer {
     entry.records += records.length;
     if (this.#handedOver) return this.#send(resource, text ?? recordsToText(records), onWritten);
     const started = performance.now();
-    const tables = tableLines(entry.inline.rows(records));
+    const tables: TableLines[] = tableLines(entry.inline.rows(records));
+    this.#changes.attach(this.#options.evolver.schema, tables);
     const normalizeMs = performance.now() - started;
     this.#inlineRecords += records.length;
     await this.#enqueue(tables);
@@ -274,7 +279,7 @@ export class RecordNormalizer {
   #enqueue(tables: TableLines[]): Promise<void> {
     const { sink } = this.#options;
     const done = this.#written.then(async () => {
-      for (const { table, lines, rows } of tables) await sink.writeLines(table, lines, rows);
+      for (const { table, lines, rows, schema } of tables) await sink.writeLines(table, lines, rows, schema);
     });
     this.#written = done.catch((error: unknown) => {
       this.#fail(error instanceof Error ? error : new Error(String(error)));

@@ -5,7 +5,7 @@ import { type CassetteOptions, openCassette } from '../extract/cassettes/cassett
 import { HttpClient } from '../extract/http/http-client.js';
 import { DEFAULT_CONCURRENCY } from '../extract/http/rate-budget.js';
 import { retryPolicyFrom } from '../extract/http/retry-policy.js';
-import { LoadPackageWriter } from '../load/load-package.js';
+import { LoadPackageWriter, type PackagePart } from '../load/load-package-writer.js';
 import { nextState } from '../load/pipeline-state.js';
 import { createNaming } from '../normalize/naming.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
@@ -40,6 +40,11 @@ export interface PipelineOptions extends CassetteOptions {
    * (default 5000; `Infinity`: never), so that a large CPU-bound run uses a second core.
    */
   normalizeWorkerAfter?: number;
+  /**
+   * Bytes after which a table's package file is closed and its next rows go to a new one (default
+   * 8 MiB). A destination that loads during extraction (DuckDB) reads the closed files meanwhile.
+   */
+  packagePartBytes?: number;
 }
 
 /** Extracts and normalizes every selected resource into a new load package. */
@@ -58,7 +63,17 @@ async function extractPackage(source: RestApiSource, session: PipelineSession, o
     loadId,
   });
   const cassette = await openCassette(options, runtime.now());
-  const writer = await LoadPackageWriter.create(session.workingDir, loadId);
+  // A destination that can reads the package's closed files while the rest is extracted; if the
+  // run fails before the load, that is rolled back (and at the latest when the session closes).
+  const early = destination.beginLoad?.(loadId, session.dataset);
+  const abandon = async (error: unknown): Promise<never> => {
+    await early?.abandon();
+    throw error;
+  };
+  const writer = await LoadPackageWriter.create(session.workingDir, loadId, {
+    ...(options.packagePartBytes === undefined ? {} : { partBytes: options.packagePartBytes }),
+    ...(early ? { onPart: (part: PackagePart) => early.stage(part) } : {}),
+  }).catch(abandon);
   // The first failure of any resource stops the others' requests and waits (a sibling may be
   // sleeping out a long Retry-After), so the error reaches the caller at once.
   const failFast = new AbortController();
@@ -96,6 +111,7 @@ async function extractPackage(source: RestApiSource, session: PipelineSession, o
     });
   } catch (error) {
     await writer.discard();
+    await early?.abandon();
     // A failure in the normalize worker stops the requests; the cause, not their abort, is the error.
     throw normalizer.failure ?? error;
   } finally {
@@ -114,17 +130,19 @@ async function extractPackage(source: RestApiSource, session: PipelineSession, o
     destination_type: `tributary.destinations.${destination.type}`,
     destination_name: destination.type,
   });
-  return writer.commit(
-    {
-      pipelineName: session.pipelineName,
-      schemaName: source.name,
-      createdAt: new Date(runtime.now()).toISOString(),
-      rootTables: extracted.rootTables,
-      // Also when the destination lacks it (a new database for a known pipeline).
-      state: changed || remote?._version_hash !== state._version_hash ? state : undefined,
-    },
-    extracted.schema,
-  );
+  return writer
+    .commit(
+      {
+        pipelineName: session.pipelineName,
+        schemaName: source.name,
+        createdAt: new Date(runtime.now()).toISOString(),
+        rootTables: extracted.rootTables,
+        // Also when the destination lacks it (a new database for a known pipeline).
+        state: changed || remote?._version_hash !== state._version_hash ? state : undefined,
+      },
+      extracted.schema,
+    )
+    .catch(abandon);
 }
 
 /**

@@ -9,7 +9,7 @@ import { restApiSource } from '../../src/config/rest-api-source.js';
 import type { FilesystemOptions } from '../../src/destinations/filesystem/filesystem-config.js';
 import { FilesystemDestination } from '../../src/destinations/filesystem/filesystem-destination.js';
 import { ConfigError, type TributaryError } from '../../src/errors/tributary-error.js';
-import { LoadPackageWriter } from '../../src/load/load-package.js';
+import { LoadPackageWriter } from '../../src/load/load-package-writer.js';
 import { dropResources } from '../../src/pipeline/pipeline-commands.js';
 import { runPipeline } from '../../src/pipeline/run-pipeline.js';
 import { startRecordingServer } from '../support/recording-server.js';

@@ -3,12 +3,13 @@ import { completeColumns } from '../sql/ddl.js';
 import { quoteIdentifier, quoteLiteral } from '../sql/sql-identifiers.js';
 
 /**
- * DuckDB SQL that reads one package table file (JSON lines) with `read_json`, each column in the
- * type `mapType` gives it. Binary travels as hex text in the package and is decoded here.
+ * DuckDB SQL that reads a package table's files (JSON lines) with `read_json`, each column in the
+ * type `mapType` gives it. Binary travels as hex text in the package and is decoded here. Several
+ * files are read as one list (DuckDB keeps the files' order when insertion order is preserved).
  */
 export function packageFileSelect(
   table: TableSchema,
-  file: string,
+  files: string | readonly string[],
   mapType: (column: ColumnSchema) => string,
 ): string {
   const complete = completeColumns(table);
@@ -22,5 +23,7 @@ export function packageFileSelect(
         : quoteIdentifier(c.name),
     )
     .join(', ');
-  return `SELECT ${select} FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = {${columns}})`;
+  const source =
+    typeof files === 'string' ? quoteLiteral(files) : `[${files.map((f) => quoteLiteral(f)).join(', ')}]`;
+  return `SELECT ${select} FROM read_json(${source}, format = 'newline_delimited', columns = {${columns}})`;
 }

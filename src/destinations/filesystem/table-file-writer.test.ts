@@ -37,7 +37,7 @@ describe('table files', () => {
   it('writes Parquet with the table types, binary as bytes and wide integers exact', async () => {
     const db = await instance.connect();
     const target = join(dir, 'out.parquet');
-    await writeTableFile(db, join(dir, 'rows.jsonl'), TABLE, target, 'parquet');
+    await writeTableFile(db, [join(dir, 'rows.jsonl')], TABLE, target, 'parquet');
     const types = (await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${target}')`)).getRows();
     expect(types.map(([name, type]) => `${name} ${type}`)).toEqual([
       'id BIGINT',
@@ -59,7 +59,7 @@ describe('table files', () => {
   it('writes JSON lines as the package holds them, binary as base64 and numbers exact', async () => {
     const db = await instance.connect();
     const target = join(dir, 'out.jsonl');
-    await writeTableFile(db, join(dir, 'rows.jsonl'), TABLE, target, 'jsonl');
+    await writeTableFile(db, [join(dir, 'rows.jsonl')], TABLE, target, 'jsonl');
     expect(await readFile(target, 'utf8')).toBe(
       '{"id":1,"big":123456789012345678901234567890,"raw":"AP8Q","at":"2024-05-06T07:08:09.123456+00:00","doc":{"a":[1,2.0]}}\n{"id":9007199254740993}\n',
     );

@@ -1,6 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import type { TableSchema } from '../../schema/schema-types.js';
@@ -15,9 +16,9 @@ import { parquetColumnType } from './filesystem-types.js';
  * types (as the DuckDB destination reads them; binary travels as hex text and is unhexed), then
  * written with `COPY … TO … (FORMAT parquet)`. Columns in schema order, snappy-compressed.
  */
-async function writeParquet(db: DuckDBConnection, source: string, table: TableSchema, target: string) {
+async function writeParquet(db: DuckDBConnection, sources: string[], table: TableSchema, target: string) {
   await db.run(
-    `COPY (${packageFileSelect(table, source, parquetColumnType)}) TO ${quoteLiteral(target)} (FORMAT parquet)`,
+    `COPY (${packageFileSelect(table, sources, parquetColumnType)}) TO ${quoteLiteral(target)} (FORMAT parquet)`,
   );
 }
 
@@ -26,12 +27,12 @@ async function writeParquet(db: DuckDBConnection, source: string, table: TableSc
  * objects). Only binary values change, from the package's hex to base64 as dlt's JSON encoder
  * writes bytes; numbers keep their exact text through a lossless parse.
  */
-async function writeJsonl(source: string, table: TableSchema, target: string) {
+async function writeJsonl(sources: string[], table: TableSchema, target: string) {
   const binary = completeColumns(table)
     .filter((c) => c.data_type === 'binary')
     .map((c) => c.name);
-  if (binary.length === 0) {
-    await copyFile(source, target);
+  if (binary.length === 0 && sources.length === 1) {
+    await copyFile(sources[0] as string, target);
     return;
   }
   const out = createWriteStream(target);
@@ -39,6 +40,16 @@ async function writeJsonl(source: string, table: TableSchema, target: string) {
     out.once('error', reject);
     out.once('finish', resolve);
   });
+  for (const source of sources) {
+    if (binary.length === 0) await pipeline(createReadStream(source), out, { end: false });
+    else await writeUnhexedLines(source, binary, out);
+  }
+  out.end();
+  await finished;
+}
+
+/** A package file's lines with the binary columns' hex turned into base64. */
+async function writeUnhexedLines(source: string, binary: string[], out: WriteStream): Promise<void> {
   for await (const line of createInterface({ input: createReadStream(source), crlfDelay: Infinity })) {
     if (line === '') continue;
     const row = parseLossless(line) as Record<string, unknown>;
@@ -49,23 +60,21 @@ async function writeJsonl(source: string, table: TableSchema, target: string) {
     if (!out.write(`${stringifyLossless(row)}\n`))
       await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
-  out.end();
-  await finished;
 }
 
-/** Writes one table's rows of a package (a JSON-lines file) at `target` in the chosen format. */
+/** Writes one table's rows of a package (its JSON-lines files, in order) at `target` in the chosen format. */
 export function writeTableFile(
   db: DuckDBConnection,
-  source: string,
+  sources: string[],
   table: TableSchema,
   target: string,
   format: LoaderFileFormat,
 ): Promise<void> {
   switch (format) {
     case 'parquet':
-      return writeParquet(db, source, table, target);
+      return writeParquet(db, sources, table, target);
     case 'jsonl':
-      return writeJsonl(source, table, target);
+      return writeJsonl(sources, table, target);
     default: {
       const unknown: never = format;
       throw new Error(`unknown loader file format ${String(unknown)}`);

@@ -18,7 +18,7 @@ export function copySql(target: string, columns: readonly ColumnSchema[], sequen
 }
 
 /**
- * Streams a package's JSON-lines file into a staging table with `COPY … FROM STDIN` (text format),
+ * Streams a package table's JSON-lines files (in order) into a staging table with `COPY … FROM STDIN` (text format),
  * numbering rows in file order into `sequenceColumn` (the dedup tiebreak "last served wins").
  * Values are written as Postgres reads them: json as its JSON text (jsonb), binary hex as `\x…`
  * (bytea), timestamps, dates, decimals as the exact text the package holds.
@@ -28,12 +28,12 @@ export async function copyJsonLines(
   client: Client,
   sql: string,
   columns: readonly ColumnSchema[],
-  file: string,
+  files: string | readonly string[],
 ): Promise<number> {
   const stream = client.query(copyFrom(sql));
   let rows = 0;
   await pipeline(async function* () {
-    for await (const chunk of copyRows(file, columns)) {
+    for await (const chunk of copyRows(files, columns)) {
       rows += chunk.rows;
       yield chunk.text;
     }
@@ -41,15 +41,13 @@ export async function copyJsonLines(
   return rows;
 }
 
-/** The file's rows as COPY text, in chunks. */
+/** The files' rows as COPY text, in chunks, numbered on across the files. */
 export async function* copyRows(
-  file: string,
+  files: string | readonly string[],
   columns: readonly ColumnSchema[],
 ): AsyncGenerator<{ text: string; rows: number }> {
-  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const format = columns.map((c) => fieldFormatter(c));
   const names = columns.map((c) => c.name);
-  let rest = '';
   let out: string[] = [];
   let size = 0;
   let sequence = 0;
@@ -64,21 +62,25 @@ export async function* copyRows(
     out.push(row);
     size += row.length;
   };
-  for await (const chunk of input as AsyncIterable<string>) {
-    const text = rest + chunk;
-    let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      addLine(text.slice(start, end));
-      start = end + 1;
+  for (const file of typeof files === 'string' ? [files] : files) {
+    const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    let rest = '';
+    for await (const chunk of input as AsyncIterable<string>) {
+      const text = rest + chunk;
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        addLine(text.slice(start, end));
+        start = end + 1;
+      }
+      rest = text.slice(start);
+      if (size >= CHUNK_CHARS) {
+        yield { text: out.join(''), rows: out.length };
+        out = [];
+        size = 0;
+      }
     }
-    rest = text.slice(start);
-    if (size >= CHUNK_CHARS) {
-      yield { text: out.join(''), rows: out.length };
-      out = [];
-      size = 0;
-    }
+    addLine(rest);
   }
-  addLine(rest);
   if (out.length > 0) yield { text: out.join(''), rows: out.length };
 }
 

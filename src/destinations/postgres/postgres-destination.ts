@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { Client } from 'pg';
 import { TributaryError } from '../../errors/tributary-error.js';
-import type { LoadPackage } from '../../load/load-package.js';
+import { type LoadPackage, tableFiles } from '../../load/load-package.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
 import { POSTGRES_MAX_IDENTIFIER_LENGTH } from '../../normalize/naming.js';
 import type { StoredSchema } from '../../schema/schema-types.js';
@@ -197,7 +197,12 @@ export class PostgresDestination implements Destination {
         );
         current = copySql(target, columns, SEQUENCE_COLUMN);
         this.#onStatement(current);
-        const copied = await copyJsonLines(db, current, columns, join(pkg.dir, entry.file));
+        const copied = await copyJsonLines(
+          db,
+          current,
+          columns,
+          tableFiles(entry).map((file) => join(pkg.dir, file)),
+        );
         if (copied !== entry.rows) {
           throw new TributaryError(
             'DESTINATION',

@@ -1,0 +1,133 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { restApiSource } from '../../src/config/rest-api-source.js';
+import { DuckDbDestination } from '../../src/destinations/duckdb/duckdb-destination.js';
+import { runPipeline } from '../../src/pipeline/run-pipeline.js';
+import type { RunReport } from '../../src/pipeline/run-report.js';
+import { withDuckDb } from '../support/duckdb-reader.js';
+import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+/**
+ * DuckDB reads the closed package files of a merge's root table into staging while the walk goes
+ * on, in the transaction that the load then continues and commits. These tests watch the
+ * statements: staging before the load starts, columns added and a widened column read again,
+ * and a run that fails after staging leaves nothing behind.
+ */
+
+let served: Array<Record<string, unknown>> = [];
+/** Pages from this offset on answer 404 (a failure no retry helps). */
+let failFrom = Number.POSITIVE_INFINITY;
+
+let server: RecordingServer;
+beforeAll(async () => {
+  server = await startRecordingServer({
+    'GET /items': (request) => {
+      const offset = Number(request.query.get('offset') ?? 0);
+      if (offset >= failFrom) return { status: 404, body: { error: 'gone' } };
+      return { body: { data: served.slice(offset, offset + 10), total: served.length } };
+    },
+  });
+});
+afterAll(() => server.close());
+
+describe('DuckDB stages a merge root during extraction', () => {
+  let dir: string;
+  beforeEach(async () => {
+    const temp = await makeTempDir('tributary-early-staging-');
+    dir = temp.dir;
+    failFrom = Number.POSITIVE_INFINITY;
+    return () => temp.cleanup();
+  });
+  const file = () => join(dir, 'early.duckdb');
+  const read = (sql: string) => withDuckDb(file(), (q) => q(sql));
+
+  /** Runs the merge; the statements in order, with `LOAD STARTED` where the load began. */
+  const run = async () => {
+    const statements: string[] = [];
+    const result = await runPipeline(
+      restApiSource({
+        client: { base_url: server.url },
+        resources: [
+          {
+            name: 'items',
+            primary_key: 'id',
+            write_disposition: 'merge',
+            endpoint: {
+              path: 'items',
+              data_selector: 'data',
+              paginator: { type: 'offset', limit: 10, total_path: 'total' },
+            },
+          },
+        ],
+      }),
+      {
+        pipelineName: 'early',
+        destination: new DuckDbDestination(file(), { onStatement: (sql) => statements.push(sql) }),
+        workingDir: join(dir, 'work'),
+        concurrency: 1,
+        packagePartBytes: 300,
+        runtime: { emit: (event) => event.type === 'load_started' && statements.push('LOAD STARTED') },
+      },
+    ).then(
+      (report): { report?: RunReport; error?: unknown } => ({ report }),
+      (error: unknown): { report?: RunReport; error?: unknown } => ({ error }),
+    );
+    return { ...result, statements };
+  };
+  const beforeLoad = (statements: string[]) =>
+    statements.slice(0, Math.max(0, statements.indexOf('LOAD STARTED')));
+
+  it('reads closed files before the load starts, adds a new column, reads a widened one again', async () => {
+    served = Array.from({ length: 60 }, (_, i) =>
+      i < 20
+        ? { id: i, amount: i }
+        : i < 40
+          ? { id: i, amount: i, note: `n${i}` }
+          : { id: i, amount: i + 0.5 },
+    );
+    const { statements, report } = await run();
+    expect(report).toBeDefined();
+    const early = beforeLoad(statements);
+    expect(
+      early.filter((sql) => /^INSERT INTO "early_dataset_staging"\."items" BY NAME/.test(sql)).length,
+    ).toBeGreaterThan(1);
+    expect(
+      early.some((sql) =>
+        /^ALTER TABLE "early_dataset_staging"\."items" ADD COLUMN "note" VARCHAR/.test(sql),
+      ),
+    ).toBe(true);
+    // `amount` was staged as BIGINT; the load reads the table again as DOUBLE from its first file.
+    const reread = statements.slice(statements.indexOf('LOAD STARTED'));
+    expect(reread.some((sql) => sql === 'DROP TABLE "early_dataset_staging"."items"')).toBe(true);
+    expect(await read('SELECT id, amount, note FROM early_dataset.items ORDER BY id')).toEqual(
+      served.map((r) => ({ id: BigInt(r.id as number), amount: r.amount, note: r.note ?? null })),
+    );
+    expect(
+      await read("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '%staging%'"),
+    ).toEqual([]);
+  });
+
+  it('a run that fails after files were staged commits nothing, and the next run loads every row', async () => {
+    served = Array.from({ length: 80 }, (_, i) => ({ id: i, v: `v${i}` }));
+    failFrom = 60;
+    const failed = await run();
+    expect(failed.error).toBeDefined();
+    expect(
+      beforeLoad([...failed.statements, 'LOAD STARTED']).some((sql) =>
+        sql.startsWith('CREATE OR REPLACE TABLE'),
+      ),
+    ).toBe(true);
+    expect(
+      await read(
+        'SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = current_database()',
+      ),
+    ).toEqual([]);
+    failFrom = Number.POSITIVE_INFINITY;
+    const { report } = await run();
+    expect(report?.rows.items).toBe(80);
+    expect(await read('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM early_dataset.items')).toEqual([
+      { n: 80n, ids: 80n },
+    ]);
+  });
+});
