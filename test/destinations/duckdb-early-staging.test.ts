@@ -42,8 +42,11 @@ describe('DuckDB stages a merge root during extraction', () => {
   const file = () => join(dir, 'early.duckdb');
   const read = (sql: string) => withDuckDb(file(), (q) => q(sql));
 
-  /** Runs the merge; the statements in order, with `LOAD STARTED` where the load began. */
-  const run = async () => {
+  /**
+   * Runs the merge; the statements in order, with `LOAD STARTED` where the load began. `stageEarly`
+   * answers whether to stage as each file closes (always, unless told otherwise).
+   */
+  const run = async (stageEarly: () => boolean = () => true) => {
     const statements: string[] = [];
     const result = await runPipeline(
       restApiSource({
@@ -63,7 +66,10 @@ describe('DuckDB stages a merge root during extraction', () => {
       }),
       {
         pipelineName: 'early',
-        destination: new DuckDbDestination(file(), { onStatement: (sql) => statements.push(sql) }),
+        destination: new DuckDbDestination(file(), {
+          onStatement: (sql) => statements.push(sql),
+          stageEarly,
+        }),
         workingDir: join(dir, 'work'),
         concurrency: 1,
         packagePartBytes: 300,
@@ -79,12 +85,13 @@ describe('DuckDB stages a merge root during extraction', () => {
     statements.slice(0, Math.max(0, statements.indexOf('LOAD STARTED')));
 
   it('reads closed files before the load starts, adds a new column, reads a widened one again', async () => {
+    // Ids 0–19 come again last, with `amount` no longer whole: those copies must win.
     served = Array.from({ length: 60 }, (_, i) =>
       i < 20
         ? { id: i, amount: i }
         : i < 40
           ? { id: i, amount: i, note: `n${i}` }
-          : { id: i, amount: i + 0.5 },
+          : { id: i - 40, amount: i + 0.5 },
     );
     const { statements, report } = await run();
     expect(report).toBeDefined();
@@ -101,11 +108,46 @@ describe('DuckDB stages a merge root during extraction', () => {
     const reread = statements.slice(statements.indexOf('LOAD STARTED'));
     expect(reread.some((sql) => sql === 'DROP TABLE "early_dataset_staging"."items"')).toBe(true);
     expect(await read('SELECT id, amount, note FROM early_dataset.items ORDER BY id')).toEqual(
-      served.map((r) => ({ id: BigInt(r.id as number), amount: r.amount, note: r.note ?? null })),
+      [...served.slice(40), ...served.slice(20, 40)].map((r) => ({
+        id: BigInt(r.id as number),
+        amount: r.amount,
+        note: r.note ?? null,
+      })),
     );
     expect(
       await read("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '%staging%'"),
     ).toEqual([]);
+  });
+
+  it('stops staging early at the first file that closes while the process is busy; the load reads the rest', async () => {
+    served = Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' }));
+    let asked = 0;
+    // Idle for the first two files, busy for the third, idle again after.
+    const { statements } = await run(() => ++asked !== 3);
+    const reads = (list: string[]) =>
+      list
+        .filter((sql) => sql.includes('read_json'))
+        .map((sql) => [...sql.matchAll(/tables\/(0(?:\.\d+)?)\.jsonl/g)].map((m) => m[1]));
+    expect(reads(beforeLoad(statements))).toEqual([['0'], ['0.1']]);
+    // The load reads every other file of the root, in one statement, in order.
+    const [rest] = reads(statements.slice(statements.indexOf('LOAD STARTED')));
+    expect(rest?.[0]).toBe('0.2');
+    expect(rest).toEqual(
+      [...(rest ?? [])].sort((a, b) => Number(a?.slice(2) || 0) - Number(b?.slice(2) || 0)),
+    );
+    expect(await read("SELECT count(*) AS n FROM early_dataset.items WHERE v = 'second'")).toEqual([
+      { n: 30n },
+    ]);
+    expect(await read('SELECT count(*) AS n FROM early_dataset.items')).toEqual([{ n: 30n }]);
+  });
+
+  it('leaves all reading to the load when told not to stage early, with the same rows', async () => {
+    served = Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' }));
+    const { statements } = await run(() => false);
+    expect(beforeLoad(statements)).toEqual([]);
+    expect(await read("SELECT count(*) AS n FROM early_dataset.items WHERE v = 'second'")).toEqual([
+      { n: 30n },
+    ]);
   });
 
   it('a run that fails after files were staged commits nothing, and the next run loads every row', async () => {

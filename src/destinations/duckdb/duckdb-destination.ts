@@ -4,9 +4,8 @@ import { inflateSync } from 'node:zlib';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { TributaryError } from '../../errors/tributary-error.js';
 import { type LoadPackage, tableFiles } from '../../load/load-package.js';
-import type { PackagePart } from '../../load/load-package-writer.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
-import type { StoredSchema, TableSchema } from '../../schema/schema-types.js';
+import type { StoredSchema } from '../../schema/schema-types.js';
 import type {
   DatasetFacts,
   Destination,
@@ -16,6 +15,7 @@ import type {
 } from '../destination.js';
 import { planLoadStatements, type SqlDialect, syncTableStatements } from '../sql/load-plan.js';
 import { qualified, quoteIdentifier, stagingDataset } from '../sql/sql-identifiers.js';
+import { DuckDbEarlyLoad } from './duckdb-early-load.js';
 import { DuckDbStaging } from './duckdb-staging.js';
 import { duckdbType } from './duckdb-types.js';
 import { packageFileSelect } from './package-file-select.js';
@@ -60,22 +60,6 @@ const isOutOfMemory = (error: unknown) =>
   error instanceof Error && /Out of Memory Error/i.test(error.message);
 
 /**
- * Staged early: a root table of a merge, which the load reads more than once (and for delete-insert
- * in load order), so it is copied into staging anyway. Other tables are read once at the load,
- * through a view over their files.
- */
-const stagedEarly = (table: TableSchema) => table.parent === undefined && table.write_disposition === 'merge';
-
-/** A load begun during extraction: its transaction, what it staged, the statements queued. */
-interface Early {
-  staging: DuckDbStaging;
-  /** The staging statements, one after another; resolves when the last queued one ran. */
-  queue: Promise<void>;
-  began: boolean;
-  failed: boolean;
-}
-
-/**
  * DuckDB, embedded: one database file (default `<pipeline_name>.duckdb` in the current folder),
  * the dataset as a SQL schema. Package files are read with `read_json` into staging tables (or, for
  * tables the load reads once, views over the files), then moved by the disposition's SQL, all in
@@ -92,7 +76,8 @@ export class DuckDbDestination implements Destination {
   readonly #onStatement: ((sql: string) => void) | undefined;
   #memoryLimit: string;
   readonly #maxMemoryLimit: string;
-  #early: Early | undefined;
+  #early: DuckDbEarlyLoad | undefined;
+  readonly #stageEarly: (() => boolean) | undefined;
 
   /**
    * @param path the database file
@@ -104,10 +89,18 @@ export class DuckDbDestination implements Destination {
    *   given, else `memoryLimit` itself: a limit set by the user is kept).
    * @param options.onStatement called before each statement of a load, inside its transaction: tests
    *   throw from it to fail a load at a chosen point (not a public API).
+   * @param options.stageEarly asked as each package file of a merge root closes during extraction:
+   *   whether to read the files waiting so far into staging now (default: when the process left a
+   *   core free since the last file; `() => false` leaves all reading to the load).
    */
   constructor(
     path: string,
-    options: { memoryLimit?: string; maxMemoryLimit?: string; onStatement?: (sql: string) => void } = {},
+    options: {
+      memoryLimit?: string;
+      maxMemoryLimit?: string;
+      onStatement?: (sql: string) => void;
+      stageEarly?: () => boolean;
+    } = {},
   ) {
     this.location = resolve(path);
     this.#memoryLimit = options.memoryLimit ?? DUCKDB_MEMORY_LIMIT;
@@ -115,6 +108,7 @@ export class DuckDbDestination implements Destination {
       options.maxMemoryLimit ??
       (options.memoryLimit === undefined ? DUCKDB_MAX_MEMORY_LIMIT : options.memoryLimit);
     this.#onStatement = options.onStatement;
+    this.#stageEarly = options.stageEarly;
   }
 
   async open(): Promise<void> {
@@ -215,47 +209,20 @@ export class DuckDbDestination implements Destination {
   }
 
   /**
-   * Stages the package's closed files of merge root tables while extraction goes on, in a
-   * transaction that `load` continues and commits: when the walk ends, only the last file of each
-   * is left to read. A failure here rolls that transaction back, and `load` reads every file.
+   * Begins the load of a package while it is still written: the closed files of merge root tables
+   * are read into staging meanwhile, in the transaction that `load` continues (see DuckDbEarlyLoad).
    */
   beginLoad(loadId: string, dataset: string): EarlyLoad {
-    const early: Early = {
-      staging: new DuckDbStaging(loadId, dataset),
-      queue: Promise.resolve(),
-      began: false,
-      failed: false,
-    };
-    void this.#endEarly();
+    void this.#early?.end();
+    const early = new DuckDbEarlyLoad(
+      loadId,
+      dataset,
+      (sql) => this.#run(sql),
+      (sql) => this.#db.run(sql).then(() => {}),
+      this.#stageEarly,
+    );
     this.#early = early;
-    return {
-      stage: (part: PackagePart) => {
-        early.queue = early.queue.then(() => this.#stageEarly(early, part));
-      },
-      abandon: async () => {
-        await early.queue;
-        if (this.#early === early) await this.#endEarly();
-      },
-    };
-  }
-
-  async #stageEarly(early: Early, part: PackagePart): Promise<void> {
-    if (early.failed || this.#early !== early || part.schema === undefined || !stagedEarly(part.schema))
-      return;
-    try {
-      if (!early.began) {
-        await this.#db.run('BEGIN TRANSACTION');
-        early.began = true;
-        await this.#run(
-          `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(stagingDataset(early.staging.dataset))}`,
-        );
-      }
-      await early.staging.stage((sql) => this.#run(sql), part.schema, [part]);
-    } catch {
-      // `load` reads the files itself, and reports what fails then.
-      early.failed = true;
-      await this.#endEarly();
-    }
+    return early;
   }
 
   /** A staged table holds exactly the rows its manifest counts, or the load stops before any SQL uses it. */
@@ -271,26 +238,11 @@ export class DuckDbDestination implements Destination {
     }
   }
 
-  /** Rolls back an early load's transaction, if one is open, and forgets it. */
-  async #endEarly(): Promise<void> {
-    const early = this.#early;
-    this.#early = undefined;
-    if (early?.began) await this.#db.run('ROLLBACK').catch(() => {});
-  }
-
-  /** The early load of this package, once its queued staging ran; undefined when there is none. */
+  /** The early load of this package, to go on with; undefined when there is none (any other is rolled back). */
   async #takeEarly(loadId: string, dataset: string): Promise<DuckDbStaging | undefined> {
     const early = this.#early;
-    if (early === undefined) return undefined;
-    await early.queue;
-    if (this.#early !== early) return undefined;
-    const { staging } = early;
-    if (early.began && !early.failed && staging.loadId === loadId && staging.dataset === dataset) {
-      this.#early = undefined;
-      return staging;
-    }
-    await this.#endEarly();
-    return undefined;
+    this.#early = undefined;
+    return early?.take(loadId, dataset);
   }
 
   /**
@@ -363,7 +315,7 @@ export class DuckDbDestination implements Destination {
           dropBeforeCommit.push(`DROP VIEW ${target}`);
         } else {
           // Copied file by file, in order: a staged row's rowid is its place in the load.
-          await staged.stage(run, table, files);
+          await staged.stage(run, table, files, true);
           dropBeforeCommit.push(`DROP TABLE ${target}`);
           await this.#checkStagedRows(target, entry.name, entry.rows);
         }
@@ -415,8 +367,8 @@ export class DuckDbDestination implements Destination {
   }
 
   async close(): Promise<void> {
-    await this.#early?.queue;
-    if (this.#connection) await this.#endEarly();
+    await this.#early?.abandon();
+    this.#early = undefined;
     this.#connection?.closeSync();
     this.#instance?.closeSync();
     this.#connection = undefined;
