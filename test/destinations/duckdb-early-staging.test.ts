@@ -119,26 +119,36 @@ describe('DuckDB stages a merge root during extraction', () => {
     ).toEqual([]);
   });
 
-  it('stops staging early at the first file that closes while the process is busy; the load reads the rest', async () => {
+  /** The package files each statement that reads files names, in its order. */
+  const reads = (list: string[]) =>
+    list
+      .filter((sql) => sql.includes('read_json'))
+      .map((sql) => [...sql.matchAll(/tables\/(0(?:\.\d+)?)\.jsonl/g)].map((m) => m[1]));
+
+  it('reads the files that waited while the process was busy together, in order, once it is not', async () => {
     served = Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' }));
     let asked = 0;
-    // Idle for the first two files, busy for the third, idle again after.
-    const { statements } = await run(() => ++asked !== 3);
-    const reads = (list: string[]) =>
-      list
-        .filter((sql) => sql.includes('read_json'))
-        .map((sql) => [...sql.matchAll(/tables\/(0(?:\.\d+)?)\.jsonl/g)].map((m) => m[1]));
-    expect(reads(beforeLoad(statements))).toEqual([['0'], ['0.1']]);
-    // The load reads every other file of the root, in one statement, in order.
-    const [rest] = reads(statements.slice(statements.indexOf('LOAD STARTED')));
-    expect(rest?.[0]).toBe('0.2');
-    expect(rest).toEqual(
-      [...(rest ?? [])].sort((a, b) => Number(a?.slice(2) || 0) - Number(b?.slice(2) || 0)),
-    );
+    // Busy as the first two files close, then not.
+    const { statements } = await run(() => ++asked > 2);
+    expect(reads(beforeLoad(statements)).slice(0, 2)).toEqual([['0', '0.1', '0.2'], ['0.3']]);
     expect(await read("SELECT count(*) AS n FROM early_dataset.items WHERE v = 'second'")).toEqual([
       { n: 30n },
     ]);
     expect(await read('SELECT count(*) AS n FROM early_dataset.items')).toEqual([{ n: 30n }]);
+  });
+
+  it('stops staging early when a third file waits; the load reads them all, in order, in one statement', async () => {
+    served = Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' }));
+    let asked = 0;
+    // Busy as the first three files close, quiet after: too late.
+    const { statements } = await run(() => ++asked > 3);
+    expect(beforeLoad(statements)).toEqual([]);
+    const [all] = reads(statements.slice(statements.indexOf('LOAD STARTED')));
+    expect(all?.length).toBeGreaterThan(3);
+    expect(all).toEqual(['0', ...Array.from({ length: (all?.length ?? 1) - 1 }, (_, i) => `0.${i + 1}`)]);
+    expect(await read("SELECT count(*) AS n FROM early_dataset.items WHERE v = 'second'")).toEqual([
+      { n: 30n },
+    ]);
   });
 
   it('leaves all reading to the load when told not to stage early, with the same rows', async () => {

@@ -7,6 +7,9 @@ import { DuckDbStaging } from './duckdb-staging.js';
 
 type Run = (sql: string) => Promise<void>;
 
+/** Files of a table that may wait for a quiet moment; one more ends early staging. */
+const MAX_WAITING = 2;
+
 /**
  * Staged early: a root table of a merge, which the load reads more than once (and for delete-insert
  * in load order), so it is copied into staging anyway. Other tables are read once at the load,
@@ -40,10 +43,12 @@ class SpareCpu {
  * DuckDB's load of one package begun during extraction: each closed file of a merge's root table
  * is read into staging as it closes, in a transaction that `load` then continues and commits (so
  * when the walk ends, only the files not staged yet are left to read). Only while the process has
- * a core to spare: the first file that closes while it is busy ends early staging for this load,
- * and the load reads the rest in one statement. (Reading the files that had waited, all at once
- * in a later quiet moment, took a 1,000,000-task nested run to 450 MB.) A failure here rolls
- * back, and the load reads every file itself.
+ * a core to spare: files that close while it is busy wait, and are read together once it is not,
+ * but a third file waiting ends early staging for this load, and the load reads the rest in one
+ * statement. The first file of a run nearly always closes busy (start-up, and a rate limit's first
+ * window fetched at full speed); a CPU-bound walk stays busy. (Reading all the files that had
+ * waited, in a later quiet moment, took a 1,000,000-task nested run to 450 MB.) A failure here
+ * rolls back, and the load reads every file itself.
  */
 export class DuckDbEarlyLoad implements EarlyLoad {
   readonly staging: DuckDbStaging;
@@ -52,7 +57,7 @@ export class DuckDbEarlyLoad implements EarlyLoad {
   readonly #stageNow: () => boolean;
   /** Per table: its schema as of its newest closed file, and its closed files queued to stage. */
   readonly #waiting = new Map<string, { schema: TableSchema; files: PackagePart[] }>();
-  /** Set by the first file that closed while the process was busy: nothing more is staged early. */
+  /** Set when too many files waited for the process to be less busy: nothing more is staged early. */
   #busy = false;
   /** The staging statements, one after another; resolves when the last queued one ran. */
   #queue: Promise<void> = Promise.resolve();
@@ -77,14 +82,14 @@ export class DuckDbEarlyLoad implements EarlyLoad {
   stage(part: PackagePart): void {
     const { schema } = part;
     if (this.#over || this.#busy || schema === undefined || !stagedEarly(schema)) return;
-    if (!this.#stageNow()) {
-      this.#busy = true;
-      return;
-    }
     const waiting = this.#waiting.get(part.table) ?? { schema, files: [] };
     waiting.schema = schema;
     waiting.files.push(part);
     this.#waiting.set(part.table, waiting);
+    if (!this.#stageNow()) {
+      if (waiting.files.length > MAX_WAITING) this.#busy = true;
+      return;
+    }
     this.#queue = this.#queue.then(() => this.#stageWaiting(part.table));
   }
 
