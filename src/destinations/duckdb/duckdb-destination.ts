@@ -314,7 +314,8 @@ export class DuckDbDestination implements Destination {
           await run(`CREATE VIEW ${target} AS ${packageFileSelect(table, paths, duckdbType)}`);
           dropBeforeCommit.push(`DROP VIEW ${target}`);
         } else {
-          // Copied file by file, in order: a staged row's rowid is its place in the load.
+          // Copied in the files' order (one read over the files not staged yet): a staged row's
+          // rowid is its place in the load.
           await staged.stage(run, table, files, true);
           dropBeforeCommit.push(`DROP TABLE ${target}`);
           await this.#checkStagedRows(target, entry.name, entry.rows);
