@@ -21,7 +21,7 @@ import { copyJsonLines, copyRows, copySql } from '../src/destinations/postgres/p
 import { PostgresDestination } from '../src/destinations/postgres/postgres-destination.js';
 import { postgresType } from '../src/destinations/postgres/postgres-types.js';
 import { completeColumns } from '../src/destinations/sql/ddl.js';
-import { type PackageManifest, tableFiles } from '../src/load/load-package.js';
+import { type PackageManifest, tableFilePaths } from '../src/load/load-package.js';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
 import type { StoredSchema } from '../src/schema/schema-types.js';
 
@@ -99,7 +99,7 @@ try {
       admin,
       copySql(target, columns, '_seq'),
       columns,
-      tableFiles(entry).map((file) => join(pkgDir, file)),
+      tableFilePaths(pkgDir, entry),
     );
     await admin.query('COMMIT');
     const ms = performance.now() - started;
@@ -111,11 +111,7 @@ try {
   // The two halves: converting the file (no database), and COPY of the converted text alone.
   const chunks: string[] = [];
   let started = performance.now();
-  for await (const chunk of copyRows(
-    tableFiles(entry).map((file) => join(pkgDir, file)),
-    columns,
-  ))
-    chunks.push(chunk.text);
+  for await (const chunk of copyRows(tableFilePaths(pkgDir, entry), columns)) chunks.push(chunk.text);
   const convertMs = performance.now() - started;
   console.log(
     `converting JSON lines to COPY text only: ${Math.round(convertMs)} ms (${rate(entry.rows, convertMs)})`,

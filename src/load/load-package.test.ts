@@ -10,7 +10,7 @@ import {
   packageStorageError,
   pendingPackages,
   rowLines,
-  tableFiles,
+  tableFilePaths,
 } from './load-package.js';
 import { LoadPackageWriter, type PackagePart } from './load-package-writer.js';
 
@@ -66,7 +66,7 @@ describe('load package writer', () => {
     // The files closed at the commit are not told of: the load reads them.
     expect(parts).toHaveLength(1);
     const texts = await Promise.all(
-      tableFiles(pkg.manifest.tables[0] as PackageTable).map((file) => readFile(join(pkg.dir, file), 'utf8')),
+      tableFilePaths(pkg.dir, pkg.manifest.tables[0] as PackageTable).map((path) => readFile(path, 'utf8')),
     );
     expect(texts).toEqual(['{"id":1}\n{"id":2}\n{"id":3,"n":1}\n', '{"id":4}\n']);
   });

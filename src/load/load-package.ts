@@ -37,6 +37,11 @@ export function tableFiles(table: PackageTable): string[] {
   return table.files ?? [table.file];
 }
 
+/** A table's files in write order, as paths under the package folder `dir`. */
+export function tableFilePaths(dir: string, table: PackageTable): string[] {
+  return tableFiles(table).map((file) => join(dir, file));
+}
+
 export interface LoadPackage {
   dir: string;
   manifest: PackageManifest;

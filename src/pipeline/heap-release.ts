@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import v8 from 'node:v8';
-import { type LoadPackage, tableFiles } from '../load/load-package.js';
+import { type LoadPackage, tableFilePaths } from '../load/load-package.js';
 
 /** When a collection is worth its time (some 0.1 s). */
 export interface HeapReleaseThresholds {
@@ -18,8 +17,8 @@ const DEFAULT_THRESHOLDS: HeapReleaseThresholds = {
 
 async function packageBytes(pkg: LoadPackage): Promise<number> {
   let bytes = 0;
-  for (const file of pkg.manifest.tables.flatMap(tableFiles)) {
-    bytes += await stat(join(pkg.dir, file)).then(
+  for (const path of pkg.manifest.tables.flatMap((table) => tableFilePaths(pkg.dir, table))) {
+    bytes += await stat(path).then(
       (s) => s.size,
       () => 0,
     );

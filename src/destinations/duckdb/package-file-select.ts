@@ -9,7 +9,7 @@ import { quoteIdentifier, quoteLiteral } from '../sql/sql-identifiers.js';
  */
 export function packageFileSelect(
   table: TableSchema,
-  files: string | readonly string[],
+  files: readonly string[],
   mapType: (column: ColumnSchema) => string,
 ): string {
   const complete = completeColumns(table);
@@ -23,7 +23,6 @@ export function packageFileSelect(
         : quoteIdentifier(c.name),
     )
     .join(', ');
-  const source =
-    typeof files === 'string' ? quoteLiteral(files) : `[${files.map((f) => quoteLiteral(f)).join(', ')}]`;
+  const source = `[${files.map((f) => quoteLiteral(f)).join(', ')}]`;
   return `SELECT ${select} FROM read_json(${source}, format = 'newline_delimited', columns = {${columns}})`;
 }

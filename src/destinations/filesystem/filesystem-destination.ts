@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { secretRegistry } from '../../config/secret-registry.js';
 import { ConfigError, TributaryError } from '../../errors/tributary-error.js';
-import { type LoadPackage, tableFiles } from '../../load/load-package.js';
+import { type LoadPackage, tableFilePaths } from '../../load/load-package.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
 import type { StoredSchema } from '../../schema/schema-types.js';
 import { nestedOf, rootOf } from '../../schema/table-tree.js';
@@ -198,13 +197,7 @@ export class FilesystemDestination implements Destination {
         const key = dataFileKey(dataset, entry.name, manifest.loadId, this.format);
         this.#onWrite?.('put', [key]);
         await files.putFileFrom(key, (path) =>
-          writeTableFile(
-            this.#db,
-            tableFiles(entry).map((file) => join(pkg.dir, file)),
-            table,
-            path,
-            this.format,
-          ),
+          writeTableFile(this.#db, tableFilePaths(pkg.dir, entry), table, path, this.format),
         );
         rows[entry.name] = entry.rows;
       }

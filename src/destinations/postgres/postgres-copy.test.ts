@@ -16,7 +16,7 @@ describe('COPY text rows from package lines', () => {
     const file = join(temp.dir, 'rows.jsonl');
     await writeFile(file, `${lines.join('\n')}\n`);
     let text = '';
-    for await (const chunk of copyRows(file, columns)) text += chunk.text;
+    for await (const chunk of copyRows([file], columns)) text += chunk.text;
     return text;
   };
 

@@ -28,7 +28,7 @@ export async function copyJsonLines(
   client: Client,
   sql: string,
   columns: readonly ColumnSchema[],
-  files: string | readonly string[],
+  files: readonly string[],
 ): Promise<number> {
   const stream = client.query(copyFrom(sql));
   let rows = 0;
@@ -43,7 +43,7 @@ export async function copyJsonLines(
 
 /** The files' rows as COPY text, in chunks, numbered on across the files. */
 export async function* copyRows(
-  files: string | readonly string[],
+  files: readonly string[],
   columns: readonly ColumnSchema[],
 ): AsyncGenerator<{ text: string; rows: number }> {
   const format = columns.map((c) => fieldFormatter(c));
@@ -62,7 +62,7 @@ export async function* copyRows(
     out.push(row);
     size += row.length;
   };
-  for (const file of typeof files === 'string' ? [files] : files) {
+  for (const file of files) {
     const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
     let rest = '';
     for await (const chunk of input as AsyncIterable<string>) {

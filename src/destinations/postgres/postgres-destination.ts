@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { Client } from 'pg';
 import { TributaryError } from '../../errors/tributary-error.js';
-import { type LoadPackage, tableFiles } from '../../load/load-package.js';
+import { type LoadPackage, tableFilePaths } from '../../load/load-package.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
 import { POSTGRES_MAX_IDENTIFIER_LENGTH } from '../../normalize/naming.js';
 import type { StoredSchema } from '../../schema/schema-types.js';
@@ -197,12 +196,7 @@ export class PostgresDestination implements Destination {
         );
         current = copySql(target, columns, SEQUENCE_COLUMN);
         this.#onStatement(current);
-        const copied = await copyJsonLines(
-          db,
-          current,
-          columns,
-          tableFiles(entry).map((file) => join(pkg.dir, file)),
-        );
+        const copied = await copyJsonLines(db, current, columns, tableFilePaths(pkg.dir, entry));
         if (copied !== entry.rows) {
           throw new TributaryError(
             'DESTINATION',
