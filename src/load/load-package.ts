@@ -37,6 +37,20 @@ export function tableFiles(table: PackageTable): string[] {
   return table.files ?? [table.file];
 }
 
+/**
+ * Fails a load whose destination read other than the rows the manifest counts for a table (a
+ * damaged package), before any SQL uses them.
+ */
+export function checkPackageRows(table: PackageTable, rows: number): void {
+  if (rows === table.rows) return;
+  const [files, hold] = tableFiles(table).length > 1 ? ['files', 'hold'] : ['file', 'holds'];
+  throw new TributaryError(
+    'DESTINATION',
+    `the package ${files} of table ${table.name} ${hold} ${rows} rows where its manifest says ${table.rows}; the package is damaged`,
+    { context: { table: table.name } },
+  );
+}
+
 /** A table's files in write order, as paths under the package folder `dir`. */
 export function tableFilePaths(dir: string, table: PackageTable): string[] {
   return tableFiles(table).map((file) => join(dir, file));

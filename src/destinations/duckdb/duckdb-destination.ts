@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { TributaryError } from '../../errors/tributary-error.js';
-import { type LoadPackage, tableFiles } from '../../load/load-package.js';
+import { checkPackageRows, type LoadPackage, tableFiles } from '../../load/load-package.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
 import type { StoredSchema } from '../../schema/schema-types.js';
 import type {
@@ -225,17 +225,10 @@ export class DuckDbDestination implements Destination {
     return early;
   }
 
-  /** A staged table holds exactly the rows its manifest counts, or the load stops before any SQL uses it. */
-  async #checkStagedRows(target: string, table: string, rows: number): Promise<void> {
+  /** The rows of a staging table. */
+  async #stagedRows(target: string): Promise<number> {
     const reader = await this.#db.runAndReadAll(`SELECT count(*) FROM ${target}`);
-    const staged = Number(reader.getRows()[0]?.[0]);
-    if (staged !== rows) {
-      throw new TributaryError(
-        'DESTINATION',
-        `the package files of table ${table} hold ${staged} rows where its manifest says ${rows}; the package is damaged`,
-        { context: { table } },
-      );
-    }
+    return Number(reader.getRows()[0]?.[0]);
   }
 
   /** The early load of this package, to go on with; undefined when there is none (any other is rolled back). */
@@ -318,7 +311,7 @@ export class DuckDbDestination implements Destination {
           // rowid is its place in the load.
           await staged.stage(run, table, files, true);
           dropBeforeCommit.push(`DROP TABLE ${target}`);
-          await this.#checkStagedRows(target, entry.name, entry.rows);
+          checkPackageRows(entry, await this.#stagedRows(target));
         }
       }
       for (const { sql, params } of plan.statements) await run(sql, params);

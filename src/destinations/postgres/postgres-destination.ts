@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { Client } from 'pg';
 import { TributaryError } from '../../errors/tributary-error.js';
-import { type LoadPackage, tableFilePaths } from '../../load/load-package.js';
+import { checkPackageRows, type LoadPackage, tableFilePaths } from '../../load/load-package.js';
 import type { PipelineState } from '../../load/pipeline-state.js';
 import { POSTGRES_MAX_IDENTIFIER_LENGTH } from '../../normalize/naming.js';
 import type { StoredSchema } from '../../schema/schema-types.js';
@@ -196,14 +196,7 @@ export class PostgresDestination implements Destination {
         );
         current = copySql(target, columns, SEQUENCE_COLUMN);
         this.#onStatement(current);
-        const copied = await copyJsonLines(db, current, columns, tableFilePaths(pkg.dir, entry));
-        if (copied !== entry.rows) {
-          throw new TributaryError(
-            'DESTINATION',
-            `the package file of table ${entry.name} holds ${copied} rows where its manifest says ${entry.rows}; the package is damaged`,
-            { context: { table: entry.name } },
-          );
-        }
+        checkPackageRows(entry, await copyJsonLines(db, current, columns, tableFilePaths(pkg.dir, entry)));
       }
       const tempId = randomBytes(8).toString('hex');
       for (const { sql, params } of planLoadStatements(pkg, dataset, existing, this.#dialect, tempId)
