@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { restApiSource } from '../../src/config/rest-api-source.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DuckDbDestination } from '../../src/destinations/duckdb/duckdb-destination.js';
-import { runPipeline } from '../../src/pipeline/run-pipeline.js';
 import type { RunReport } from '../../src/pipeline/run-report.js';
 import { withDuckDb } from '../support/duckdb-reader.js';
-import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
+import { usePagedItemsApi } from '../support/paged-items-api.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 /**
@@ -15,28 +13,13 @@ import { makeTempDir } from '../support/temp-dir.js';
  * and a run that fails after staging leaves nothing behind.
  */
 
-let served: Array<Record<string, unknown>> = [];
-/** Pages from this offset on answer 404 (a failure no retry helps). */
-let failFrom = Number.POSITIVE_INFINITY;
-
-let server: RecordingServer;
-beforeAll(async () => {
-  server = await startRecordingServer({
-    'GET /items': (request) => {
-      const offset = Number(request.query.get('offset') ?? 0);
-      if (offset >= failFrom) return { status: 404, body: { error: 'gone' } };
-      return { body: { data: served.slice(offset, offset + 10), total: served.length } };
-    },
-  });
-});
-afterAll(() => server.close());
+const api = usePagedItemsApi();
 
 describe('DuckDB stages a merge root during extraction', () => {
   let dir: string;
   beforeEach(async () => {
     const temp = await makeTempDir('tributary-early-staging-');
     dir = temp.dir;
-    failFrom = Number.POSITIVE_INFINITY;
     return () => temp.cleanup();
   });
   const file = () => join(dir, 'early.duckdb');
@@ -48,37 +31,23 @@ describe('DuckDB stages a merge root during extraction', () => {
    */
   const run = async (stageEarly: () => boolean = () => true) => {
     const statements: string[] = [];
-    const result = await runPipeline(
-      restApiSource({
-        client: { base_url: server.url },
-        resources: [
-          {
-            name: 'items',
-            primary_key: 'id',
-            write_disposition: 'merge',
-            endpoint: {
-              path: 'items',
-              data_selector: 'data',
-              paginator: { type: 'offset', limit: 10, total_path: 'total' },
-            },
-          },
-        ],
-      }),
-      {
-        pipelineName: 'early',
-        destination: new DuckDbDestination(file(), {
-          onStatement: (sql) => statements.push(sql),
-          stageEarly,
-        }),
-        workingDir: join(dir, 'work'),
-        concurrency: 1,
-        packagePartBytes: 300,
-        runtime: { emit: (event) => event.type === 'load_started' && statements.push('LOAD STARTED') },
-      },
-    ).then(
-      (report): { report?: RunReport; error?: unknown } => ({ report }),
-      (error: unknown): { report?: RunReport; error?: unknown } => ({ error }),
-    );
+    const result = await api
+      .run(
+        { primary_key: 'id', write_disposition: 'merge' },
+        {
+          pipelineName: 'early',
+          destination: new DuckDbDestination(file(), {
+            onStatement: (sql) => statements.push(sql),
+            stageEarly,
+          }),
+          workingDir: join(dir, 'work'),
+          runtime: { emit: (event) => event.type === 'load_started' && statements.push('LOAD STARTED') },
+        },
+      )
+      .then(
+        (report): { report?: RunReport; error?: unknown } => ({ report }),
+        (error: unknown): { report?: RunReport; error?: unknown } => ({ error }),
+      );
     return { ...result, statements };
   };
   const beforeLoad = (statements: string[]) =>
@@ -86,13 +55,14 @@ describe('DuckDB stages a merge root during extraction', () => {
 
   it('reads closed files before the load starts, adds a new column, reads a widened one again', async () => {
     // Ids 0–19 come again last, with `amount` no longer whole: those copies must win.
-    served = Array.from({ length: 60 }, (_, i) =>
+    const served: Array<Record<string, unknown>> = Array.from({ length: 60 }, (_, i) =>
       i < 20
         ? { id: i, amount: i }
         : i < 40
           ? { id: i, amount: i, note: `n${i}` }
           : { id: i - 40, amount: i + 0.5 },
     );
+    api.serve(served);
     const { statements, report } = await run();
     expect(report).toBeDefined();
     const early = beforeLoad(statements);
@@ -126,7 +96,7 @@ describe('DuckDB stages a merge root during extraction', () => {
       .map((sql) => [...sql.matchAll(/tables\/(0(?:\.\d+)?)\.jsonl/g)].map((m) => m[1]));
 
   it('reads the files that waited while the process was busy together, in order, once it is not', async () => {
-    served = Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' }));
+    api.serve(Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' })));
     let asked = 0;
     // Busy as the first two files close, then not.
     const { statements } = await run(() => ++asked > 2);
@@ -138,7 +108,7 @@ describe('DuckDB stages a merge root during extraction', () => {
   });
 
   it('stops staging early when a third file waits; the load reads them all, in order, in one statement', async () => {
-    served = Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' }));
+    api.serve(Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' })));
     let asked = 0;
     // Busy as the first three files close, quiet after: too late.
     const { statements } = await run(() => ++asked > 3);
@@ -152,7 +122,7 @@ describe('DuckDB stages a merge root during extraction', () => {
   });
 
   it('leaves all reading to the load when told not to stage early, with the same rows', async () => {
-    served = Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' }));
+    api.serve(Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' })));
     const { statements } = await run(() => false);
     expect(beforeLoad(statements)).toEqual([]);
     expect(await read("SELECT count(*) AS n FROM early_dataset.items WHERE v = 'second'")).toEqual([
@@ -161,8 +131,8 @@ describe('DuckDB stages a merge root during extraction', () => {
   });
 
   it('a run that fails after files were staged commits nothing, and the next run loads every row', async () => {
-    served = Array.from({ length: 80 }, (_, i) => ({ id: i, v: `v${i}` }));
-    failFrom = 60;
+    api.serve(Array.from({ length: 80 }, (_, i) => ({ id: i, v: `v${i}` })));
+    api.failFrom(60);
     const failed = await run();
     expect(failed.error).toBeDefined();
     expect(
@@ -175,7 +145,7 @@ describe('DuckDB stages a merge root during extraction', () => {
         'SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = current_database()',
       ),
     ).toEqual([]);
-    failFrom = Number.POSITIVE_INFINITY;
+    api.failFrom(Number.POSITIVE_INFINITY);
     const { report } = await run();
     expect(report?.rows.items).toBe(80);
     expect(await read('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM early_dataset.items')).toEqual([

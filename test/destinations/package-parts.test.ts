@@ -1,10 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { restApiSource } from '../../src/config/rest-api-source.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { PackageManifest } from '../../src/load/load-package.js';
-import { runPipeline } from '../../src/pipeline/run-pipeline.js';
-import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
+import { usePagedItemsApi } from '../support/paged-items-api.js';
 import { DESTINATION_TARGETS, type TestDataset } from './destination-targets.js';
 
 /**
@@ -14,20 +12,7 @@ import { DESTINATION_TARGETS, type TestDataset } from './destination-targets.js'
  * key still wins, and columns that appear, or widen, in a later file keep every value.
  */
 
-/** What `GET /items?offset=&limit=` pages through. */
-let served: Array<Record<string, unknown>> = [];
-
-let server: RecordingServer;
-beforeAll(async () => {
-  server = await startRecordingServer({
-    'GET /items': (request) => {
-      const offset = Number(request.query.get('offset') ?? 0);
-      const limit = Number(request.query.get('limit') ?? 10);
-      return { body: { data: served.slice(offset, offset + limit), total: served.length } };
-    },
-  });
-});
-afterAll(() => server.close());
+const api = usePagedItemsApi();
 
 for (const target of DESTINATION_TARGETS) {
   describe.skipIf(target.skipReason !== undefined)(
@@ -45,31 +30,12 @@ for (const target of DESTINATION_TARGETS) {
           ? { primary_key: 'id', write_disposition: 'merge' }
           : { write_disposition: 'append' };
       const run = () =>
-        runPipeline(
-          restApiSource({
-            client: { base_url: server.url },
-            resources: [
-              {
-                name: 'items',
-                endpoint: {
-                  path: 'items',
-                  data_selector: 'data',
-                  paginator: { type: 'offset', limit: 10, total_path: 'total' },
-                },
-                ...disposition(),
-              },
-            ],
-          }),
-          {
-            pipelineName: 'parts',
-            datasetName: ds.dataset,
-            destination: ds.destination(),
-            workingDir: work(),
-            // One page at a time, so that "served last" is the package's order.
-            concurrency: 1,
-            packagePartBytes: 300,
-          },
-        );
+        api.run(disposition(), {
+          pipelineName: 'parts',
+          datasetName: ds.dataset,
+          destination: ds.destination(),
+          workingDir: work(),
+        });
       /** The files the last loaded package held for `table`. */
       const packageFiles = async (table: string) => {
         const loaded = join(work(), 'load', 'loaded');
@@ -86,11 +52,12 @@ for (const target of DESTINATION_TARGETS) {
       it('keeps the last copy of a key served in an earlier file, with its nested rows only', async () => {
         const merges = ds.destination().capabilities.supportsMerge;
         // Ids 0–19 twice: the second copies, 20 records later, are in later files.
-        served = Array.from({ length: 40 }, (_, i) => ({
+        const served = Array.from({ length: 40 }, (_, i) => ({
           id: i % 20,
           v: i < 20 ? 'early' : 'late',
           tags: [`t${i}`],
         }));
+        api.serve(served);
         await run();
         expect((await packageFiles('items')).length).toBeGreaterThan(3);
         const items = await rows('items', 'id, v', 'id, v');
@@ -101,14 +68,15 @@ for (const target of DESTINATION_TARGETS) {
         expect(items).toEqual(expected);
         const tags = await rows('items__tags', 'value', 'value');
         expect(tags.map((t) => t.value).sort()).toEqual(
-          (merges ? served.slice(20) : served).map((r) => (r.tags as string[])[0]).sort(),
+          (merges ? served.slice(20) : served).map((r) => r.tags[0]).sort(),
         );
       });
 
       it('keeps every value of a column that appears, and one that widens to double, in a later file', async () => {
-        served = Array.from({ length: 40 }, (_, i) =>
+        const served: Array<Record<string, unknown>> = Array.from({ length: 40 }, (_, i) =>
           i < 20 ? { id: i, amount: i } : { id: i, amount: i + 0.5, note: `n${i}` },
         );
+        api.serve(served);
         await run();
         expect((await packageFiles('items')).length).toBeGreaterThan(3);
         expect((await ds.columnTypes('items')).amount).toBe(target.types.double);

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { restApiSource } from '../../src/config/rest-api-source.js';
+import { type PipelineOptions, runPipeline } from '../../src/pipeline/run-pipeline.js';
+import { type RecordingServer, startRecordingServer } from './recording-server.js';
+
+/** Records per page of {@link usePagedItemsApi}'s `GET /items`. */
+const PAGE = 10;
+
+/** What {@link usePagedItemsApi} gives a test file. */
+export interface PagedItemsApi {
+  /** The records `GET /items?offset=` pages through from now on. */
+  serve(records: Array<Record<string, unknown>>): void;
+  /** Pages from this offset on answer 404, a failure no retry helps (reset before each test). */
+  failFrom(offset: number): void;
+  /**
+   * Runs a pipeline over one resource `items` (offset pages of 10 under `data`, with `total`;
+   * `resource` adds to it), one page at a time so that "served last" is the package's order, and
+   * with a new package file every 300 bytes, so that a table's rows span several files.
+   */
+  run(resource: Record<string, unknown>, options: PipelineOptions): ReturnType<typeof runPipeline>;
+}
+
+/**
+ * Registers, in the calling file or describe block, a server on 127.0.0.1 whose `GET /items`
+ * pages through the records last given to `serve`.
+ */
+export function usePagedItemsApi(): PagedItemsApi {
+  let server: RecordingServer | undefined;
+  let served: Array<Record<string, unknown>> = [];
+  let failFrom = Number.POSITIVE_INFINITY;
+  beforeAll(async () => {
+    server = await startRecordingServer({
+      'GET /items': (request) => {
+        const offset = Number(request.query.get('offset') ?? 0);
+        if (offset >= failFrom) return { status: 404, body: { error: 'gone' } };
+        return { body: { data: served.slice(offset, offset + PAGE), total: served.length } };
+      },
+    });
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => {
+    failFrom = Number.POSITIVE_INFINITY;
+  });
+  return {
+    serve(records) {
+      served = records;
+    },
+    failFrom(offset) {
+      failFrom = offset;
+    },
+    run(resource, options) {
+      if (server === undefined) throw new Error('usePagedItemsApi: the server is only there inside a test');
+      return runPipeline(
+        restApiSource({
+          client: { base_url: server.url },
+          resources: [
+            {
+              name: 'items',
+              endpoint: {
+                path: 'items',
+                data_selector: 'data',
+                paginator: { type: 'offset', limit: PAGE, total_path: 'total' },
+              },
+              ...resource,
+            },
+          ],
+        }),
+        { concurrency: 1, packagePartBytes: 300, ...options },
+      );
+    },
+  };
+}
