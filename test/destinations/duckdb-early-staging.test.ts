@@ -29,8 +29,9 @@ describe('DuckDB stages a merge root during extraction', () => {
    * Runs the merge; the statements in order, with `LOAD STARTED` where the load began. `stageEarly`
    * answers whether to stage as each file closes (always, unless told otherwise).
    */
+  let statements: string[] = [];
   const run = async (stageEarly: () => boolean = () => true) => {
-    const statements: string[] = [];
+    statements = [];
     const result = await api
       .run(
         { primary_key: 'id', write_disposition: 'merge' },
@@ -50,6 +51,26 @@ describe('DuckDB stages a merge root during extraction', () => {
       );
     return { ...result, statements };
   };
+
+  /**
+   * Holds each page back (at most 5 s) until a staging statement read the file the page before
+   * closed (from file `fromPart` on), or staging stopped for a re-read, so that the next page's
+   * file is staged apart from it however slow DuckDB is on a busy machine. Without it the walk
+   * could outrun the staging, which then read several closed files in one statement. A page of 10
+   * rows fills more than the 300 bytes of a file.
+   */
+  const stagedPageByPage =
+    (fromPart = 0) =>
+    async (offset: number) => {
+      const part = offset / 10 - 1;
+      if (part < fromPart) return;
+      const file = part === 0 ? 'tables/0.jsonl' : `tables/0.${part}.jsonl`;
+      const until = Date.now() + 5000;
+      const done = () =>
+        statements.some((sql) => sql.includes(file) || sql.startsWith('DROP TABLE "early_dataset_staging"'));
+      while (!done() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+
   const beforeLoad = (statements: string[]) =>
     statements.slice(0, Math.max(0, statements.indexOf('LOAD STARTED')));
 
@@ -62,8 +83,8 @@ describe('DuckDB stages a merge root during extraction', () => {
           ? { id: i, amount: i, note: `n${i}` }
           : { id: i - 40, amount: i + 0.5 },
     );
-    api.serve(served);
-    const { statements, report } = await run();
+    api.serve(served, { beforePage: stagedPageByPage() });
+    const { report } = await run();
     expect(report).toBeDefined();
     const early = beforeLoad(statements);
     expect(
@@ -96,7 +117,11 @@ describe('DuckDB stages a merge root during extraction', () => {
       .map((sql) => [...sql.matchAll(/tables\/(0(?:\.\d+)?)\.jsonl/g)].map((m) => m[1]));
 
   it('reads the files that waited while the process was busy together, in order, once it is not', async () => {
-    api.serve(Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' })));
+    // The third file's statement reads the two that waited; the fourth file is read on its own.
+    api.serve(
+      Array.from({ length: 60 }, (_, i) => ({ id: i % 30, v: i < 30 ? 'first' : 'second' })),
+      { beforePage: stagedPageByPage(2) },
+    );
     let asked = 0;
     // Busy as the first two files close, then not.
     const { statements } = await run(() => ++asked > 2);

@@ -8,8 +8,14 @@ const PAGE = 10;
 
 /** What {@link usePagedItemsApi} gives a test file. */
 export interface PagedItemsApi {
-  /** The records `GET /items?offset=` pages through from now on. */
-  serve(records: Array<Record<string, unknown>>): void;
+  /**
+   * The records `GET /items?offset=` pages through from now on. `beforePage`, when given, is awaited
+   * before each page after the first is answered (a test holds the walk back with it).
+   */
+  serve(
+    records: Array<Record<string, unknown>>,
+    options?: { beforePage?: (offset: number) => Promise<void> },
+  ): void;
   /** Pages from this offset on answer 404, a failure no retry helps (reset before each test). */
   failFrom(offset: number): void;
   /**
@@ -28,10 +34,12 @@ export function usePagedItemsApi(): PagedItemsApi {
   let server: RecordingServer | undefined;
   let served: Array<Record<string, unknown>> = [];
   let failFrom = Number.POSITIVE_INFINITY;
+  let beforePage: ((offset: number) => Promise<void>) | undefined;
   beforeAll(async () => {
     server = await startRecordingServer({
-      'GET /items': (request) => {
+      'GET /items': async (request) => {
         const offset = Number(request.query.get('offset') ?? 0);
+        if (offset > 0) await beforePage?.(offset);
         if (offset >= failFrom) return { status: 404, body: { error: 'gone' } };
         return { body: { data: served.slice(offset, offset + PAGE), total: served.length } };
       },
@@ -40,10 +48,12 @@ export function usePagedItemsApi(): PagedItemsApi {
   afterAll(() => server?.close());
   beforeEach(() => {
     failFrom = Number.POSITIVE_INFINITY;
+    beforePage = undefined;
   });
   return {
-    serve(records) {
+    serve(records, options = {}) {
       served = records;
+      beforePage = options.beforePage;
     },
     failFrom(offset) {
       failFrom = offset;
