@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DuckDbDestination } from '../../src/destinations/duckdb/duckdb-destination.js';
+import { leavesCoreIdle } from '../../src/destinations/duckdb/duckdb-early-load.js';
 import type { RunReport } from '../../src/pipeline/run-report.js';
 import { withDuckDb } from '../support/duckdb-reader.js';
 import { usePagedItemsApi } from '../support/paged-items-api.js';
@@ -176,5 +177,20 @@ describe('DuckDB stages a merge root during extraction', () => {
     expect(await read('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM early_dataset.items')).toEqual([
       { n: 80n, ids: 80n },
     ]);
+  });
+});
+
+describe('DuckDB stages early only while the process leaves a whole core idle', () => {
+  it('stages beside a walk that waits on a rate limit, not beside one that keeps 1.4 of 2 cores busy', () => {
+    // CPU over wall time between two closed files, as measured: a 200/s rate-limited walk used
+    // 0.5–0.6 cores, a 1,000,000-task nested walk at 20 ms latency 1.39–1.79 cores.
+    expect(leavesCoreIdle(590, 1000, 2)).toBe(true);
+    expect(leavesCoreIdle(1000, 1000, 2)).toBe(true);
+    expect(leavesCoreIdle(1390, 1000, 2)).toBe(false);
+    expect(leavesCoreIdle(1790, 1000, 2)).toBe(false);
+    // On 8 cores the same walk leaves plenty idle.
+    expect(leavesCoreIdle(1790, 1000, 8)).toBe(true);
+    // A file that closes within a millisecond of the last is judged over one millisecond.
+    expect(leavesCoreIdle(5, 0, 2)).toBe(false);
   });
 });

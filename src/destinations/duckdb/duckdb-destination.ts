@@ -91,7 +91,7 @@ export class DuckDbDestination implements Destination {
    *   throw from it to fail a load at a chosen point (not a public API).
    * @param options.stageEarly asked as each package file of a merge root closes during extraction:
    *   whether to read the files waiting so far into staging now (default: when the process left a
-   *   core free since the last file; `() => false` leaves all reading to the load).
+   *   whole core idle since the last file; `() => false` leaves all reading to the load).
    */
   constructor(
     path: string,
