@@ -341,7 +341,17 @@ describe('secret canary', () => {
     const exited = new Promise<NodeJS.Signals | null>((done) =>
       crash.on('close', (_code, signal) => done(signal)),
     );
-    for (let waited = 0; !api.sent.has('hang') && waited < 30_000; waited += 50) {
+    // Killed once the last resource waits and the echoed page is on disk: its rows reach the package
+    // file through a write stream, which may still hold them when the request for /hang goes out.
+    const echoedOnDisk = async () => {
+      const files = (await filesUnder(work)).filter((file) =>
+        /canary_crash\/load\/new\/.+\.jsonl$/.test(file),
+      );
+      const rows = await Promise.all(files.map((file) => readFile(file, 'utf8').catch(() => '')));
+      return rows.some((text) => text.includes('"note":"your key is'));
+    };
+    for (let waited = 0; waited < 30_000; waited += 50) {
+      if (api.sent.has('hang') && (await echoedOnDisk())) break;
       await new Promise((done) => setTimeout(done, 50));
     }
     crash.kill('SIGKILL');
