@@ -4,7 +4,7 @@ import { DuckDbDestination } from '../../src/destinations/duckdb/duckdb-destinat
 import { leavesCoreIdle } from '../../src/destinations/duckdb/duckdb-early-load.js';
 import type { RunReport } from '../../src/pipeline/run-report.js';
 import { withDuckDb } from '../support/duckdb-reader.js';
-import { usePagedItemsApi } from '../support/paged-items-api.js';
+import { PAGED_ITEMS_PAGE, usePagedItemsApi } from '../support/paged-items-api.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 /**
@@ -57,13 +57,13 @@ describe('DuckDB stages a merge root during extraction', () => {
    * Holds each page back (at most 5 s) until a staging statement read the file the page before
    * closed (from file `fromPart` on), or staging stopped for a re-read, so that the next page's
    * file is staged apart from it however slow DuckDB is on a busy machine. Without it the walk
-   * could outrun the staging, which then read several closed files in one statement. A page of 10
-   * rows fills more than the 300 bytes of a file.
+   * could outrun the staging, which then read several closed files in one statement. A page's
+   * rows fill more than the 300 bytes of a file.
    */
   const stagedPageByPage =
     (fromPart = 0) =>
     async (offset: number) => {
-      const part = offset / 10 - 1;
+      const part = offset / PAGED_ITEMS_PAGE - 1;
       if (part < fromPart) return;
       const file = part === 0 ? 'tables/0.jsonl' : `tables/0.${part}.jsonl`;
       const until = Date.now() + 5000;

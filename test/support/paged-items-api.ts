@@ -4,7 +4,7 @@ import { type PipelineOptions, runPipeline } from '../../src/pipeline/run-pipeli
 import { type RecordingServer, startRecordingServer } from './recording-server.js';
 
 /** Records per page of {@link usePagedItemsApi}'s `GET /items`. */
-const PAGE = 10;
+export const PAGED_ITEMS_PAGE = 10;
 
 /** What {@link usePagedItemsApi} gives a test file. */
 export interface PagedItemsApi {
@@ -41,7 +41,7 @@ export function usePagedItemsApi(): PagedItemsApi {
         const offset = Number(request.query.get('offset') ?? 0);
         if (offset > 0) await beforePage?.(offset);
         if (offset >= failFrom) return { status: 404, body: { error: 'gone' } };
-        return { body: { data: served.slice(offset, offset + PAGE), total: served.length } };
+        return { body: { data: served.slice(offset, offset + PAGED_ITEMS_PAGE), total: served.length } };
       },
     });
   });
@@ -69,7 +69,7 @@ export function usePagedItemsApi(): PagedItemsApi {
               endpoint: {
                 path: 'items',
                 data_selector: 'data',
-                paginator: { type: 'offset', limit: PAGE, total_path: 'total' },
+                paginator: { type: 'offset', limit: PAGED_ITEMS_PAGE, total_path: 'total' },
               },
               ...resource,
             },
