@@ -24,6 +24,7 @@ const source = restApiSource({
 });
 const file = join(args.dir, 'bench.duckdb');
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 const report = await runPipeline(source, {
   pipelineName: 'bench',
   destination: new DuckDbDestination(file),
@@ -31,6 +32,7 @@ const report = await runPipeline(source, {
   ...(args.concurrency ? { concurrency: args.concurrency } : {}),
 });
 const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuStart);
 // The pipeline's own peak, taken before the row counts below open the database and read every
 // table; the peak after them is reported too (`checkedPeakRssMb`).
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -55,5 +57,5 @@ const distinct = Number(
 db.closeSync();
 instance.closeSync();
 process.stdout.write(
-  `${JSON.stringify({ wallMs, peakRssMb, checkedPeakRssMb: process.resourceUsage().maxRSS / 1024, requests: report.requests, retries: report.retries, counts, distinct })}\n`,
+  `${JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb, checkedPeakRssMb: process.resourceUsage().maxRSS / 1024, requests: report.requests, retries: report.retries, counts, distinct })}\n`,
 );

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface ApiProcess {
   url: string;
+  /** The API process's id (to read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export function startApiProcess(args: string[]): Promise<ApiProcess> {
       clearTimeout(timer);
       resolve({
         url: match[1],
+        pid: child.pid ?? 0,
         stop: () =>
           new Promise<void>((done) => {
             child.once('exit', () => done());
