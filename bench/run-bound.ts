@@ -128,5 +128,5 @@ for (const shape of ['flat', 'nested'] as const) {
 }
 process.stdout.write(`${lines.join('\n')}\n\n`);
 process.stdout.write(
-  `Medians of ${repeat} runs each, ${cores} cores. "Best wall" is the run's CPU (its process and the API's) divided by the cores: no schedule of that work is faster. "Best share" is the floor's wall time over it.\n`,
+  `${repeat === 1 ? 'One run' : `The median of ${repeat} runs`} each, ${cores} cores. "Best wall" is the run's CPU (its process and the API's) divided by the cores: no schedule of that work is faster. "Best share" is the floor's wall time over it.\n`,
 );
