@@ -1,6 +1,5 @@
 // `npm run bench`: the seed pipeline into DuckDB against the demo task API (in its own process),
 // per scenario, beside a fetch-and-parse floor. Prints a table, checks row counts, `--json FILE`.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DEMO_API_KEY } from '../examples/task-api/task-api-server.js';
 // The constant alone: importing the pipeline would load DuckDB into the process that measures the floor.
 import { DEFAULT_CONCURRENCY } from '../src/extract/http/rate-budget.js';
+import { median, runChildScript } from './child-runs.js';
 import { measureFloor } from './fetch-floor.js';
 import { startApiProcess } from './start-api.js';
 
@@ -63,14 +63,6 @@ const repeat = Number(values.repeat);
 if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
   process.stderr.write('--repeat takes a whole number from 1 to 20\n');
   process.exit(2);
-}
-/** The median of runs by wall time (the lower middle one of an even count), with the spread. */
-function median<T extends { wallMs: number }>(runs: T[]): { run: T; spread: string } {
-  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
-  const run = sorted[Math.floor((sorted.length - 1) / 2)] as T;
-  const s = (ms: number) => (ms / 1000).toFixed(2);
-  const spread = `${s((sorted[0] as T).wallMs)}–${s((sorted.at(-1) as T).wallMs)} s over ${sorted.length} runs`;
-  return { run, spread };
 }
 const counts = values.quick ? [100_000] : [100_000, 1_000_000];
 const scenarios: Scenario[] = [];
@@ -142,24 +134,11 @@ for (const scenario of scenarios.filter((s) => !values.only || label(s).includes
       // Each run into a database and working folder of its own: every run does the same work.
       const runDir = join(dir, String(i));
       mkdirSync(runDir);
-      const out = execFileSync(
-        process.execPath,
-        [
-          'bench/bench-pipeline-child.mjs',
-          JSON.stringify({
-            url: api.url,
-            apiKey: DEMO_API_KEY,
-            dir: runDir,
-            concurrency: scenario.concurrency,
-          }),
-        ],
-        {
-          encoding: 'utf8',
-          maxBuffer: 1 << 20,
-          timeout: 1_800_000,
-        },
-      );
-      const run = JSON.parse(out.trim().split('\n').pop() ?? '{}') as PipelineRun;
+      const run = runChildScript(
+        'bench/bench-pipeline-child.mjs',
+        { url: api.url, apiKey: DEMO_API_KEY, dir: runDir, concurrency: scenario.concurrency },
+        1_800_000,
+      ) as PipelineRun;
       if (run.counts.task_management !== scenario.count || run.distinct !== scenario.count) {
         failures.push(
           `${label(scenario)}: ${run.counts.task_management} root rows, ${run.distinct} distinct ids, expected ${scenario.count}`,

@@ -1,5 +1,5 @@
 // `npm run bench:bound`: how far any loader could go at 0 ms on this machine. Per shape, against
-// one demo API process: the fetch-and-parse floor, the lean loader (bench/lean-loader-child.mjs:
+// one demo API process: the fetch-and-parse floor, the lean loader (bench/lean-loader-child.ts:
 // fetch, parse, flatten, JSON lines, DuckDB's read_json, and nothing else) and the seed pipeline,
 // each in a process of its own.
 // Besides wall times it counts CPU — the run's process and the API's — because at 0 ms every
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_API_KEY } from '../examples/task-api/task-api-server.js';
 import { DEFAULT_CONCURRENCY } from '../src/extract/http/rate-budget.js';
+import { median, runChildScript } from './child-runs.js';
 import { startApiProcess } from './start-api.js';
 
 const { values } = parseArgs({
@@ -51,10 +52,6 @@ interface Run {
   rows: number;
 }
 
-/** The lower middle run by wall time. */
-const median = (runs: Run[]): Run =>
-  [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((runs.length - 1) / 2)] as Run;
-
 /** One run of a child script in a folder of its own; checks its root table's row count. */
 function runChild(
   script: string,
@@ -65,16 +62,11 @@ function runChild(
 ): Run {
   const runDir = mkdtempSync(join(dir, 'run-'));
   const apiBefore = processCpuMs(apiPid);
-  // TypeScript through tsx (the floor); the loaders are plain JavaScript, as the CLI runs.
-  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const out = execFileSync(process.execPath, [...loader, script, JSON.stringify({ ...args, dir: runDir })], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-    timeout: 600_000,
-  });
+  const run = runChildScript(script, { ...args, dir: runDir }, 600_000) as Run & {
+    counts: Record<string, number>;
+  };
   const apiCpuMs = processCpuMs(apiPid) - apiBefore;
   rmSync(runDir, { recursive: true, force: true });
-  const run = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Run & { counts: Record<string, number> };
   if (run.counts[rootTable] !== count)
     throw new Error(`${script}: ${run.counts[rootTable]} rows in ${rootTable}, expected ${count}`);
   const rows = Object.values(run.counts).reduce((sum, n) => sum + n, 0);
@@ -92,7 +84,7 @@ for (const shape of ['flat', 'nested'] as const) {
     const common = { url: api.url, apiKey: DEMO_API_KEY, count, concurrency: DEFAULT_CONCURRENCY };
     const kinds: Array<[string, string, Record<string, unknown>, string]> = [
       ['floor: fetch+parse', 'bench/floor-child.ts', common, 'tasks'],
-      ['lean loader', 'bench/lean-loader-child.mjs', common, 'tasks'],
+      ['lean loader', 'bench/lean-loader-child.ts', common, 'tasks'],
       [
         'Tributary',
         'bench/bench-pipeline-child.mjs',
@@ -106,7 +98,7 @@ for (const shape of ['flat', 'nested'] as const) {
       kinds.forEach(([, script, args, root], k) => {
         runs[k]?.push(runChild(script, args, root, api.pid, dir));
       });
-    const measured = kinds.map(([name], k): [string, Run] => [name, median(runs[k] ?? [])]);
+    const measured = kinds.map(([name], k): [string, Run] => [name, median(runs[k] ?? []).run]);
     // The lean loader must write the rows Tributary does (a task and its tags and subtasks), or
     // it would be cheaper for doing less.
     const [lean, tributary] = [measured[1]?.[1].rows, measured[2]?.[1].rows];
